@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The main job, end to end: boots the test kernel under the real adapter (dist/debugAdapter.js),
+// stops at cmdline_proc_show when the guest runs `cat /proc/cmdline`, prints the stack, the
+// arguments and lx-cmdline, then lets the guest power off.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { DebugClient } = require('@vscode/debugadapter-testsupport');
+const root = new URL('..', import.meta.url).pathname;
+const kernelDir = execFileSync('bash', [join(root, 'scripts/test-kernel.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+
+const rootfs = mkdtempSync(join(tmpdir(), 'uml-demo-rootfs-'));
+for (const d of ['bin', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d));
+copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
+writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\necho "guest: cat /proc/cmdline"\ncat /proc/cmdline\npoweroff -f\n', { mode: 0o755 });
+
+const dc = new DebugClient('node', join(root, 'dist/debugAdapter.js'), 'uml');
+dc.defaultTimeout = 60000;
+await dc.start();
+let atLineStart = true;
+dc.on('output', (e) => {
+  const t = e.body.output.replace(/\r/g, '');
+  process.stdout.write((atLineStart ? '  | ' : '') + t.replace(/\n(?=.)/g, '\n  | '));
+  atLineStart = t.endsWith('\n');
+});
+try {
+  const stopped = dc.waitForEvent('stopped', 60000);
+  await Promise.all([
+    dc.waitForEvent('initialized').then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] })).then(() => dc.configurationDoneRequest()),
+    dc.initializeRequest().then(() => dc.launchRequest({ kernel: join(kernelDir, 'linux'), rootfs, init: '/init', console: 'internalConsole', mem: '128M' })),
+  ]);
+  const ev = await stopped;
+  const st = await dc.stackTraceRequest({ threadId: ev.body.threadId, levels: 12 });
+  console.log(`\nStopped (${ev.body.reason}). Call stack:`);
+  for (const f of st.body.stackFrames) console.log(`  ${f.name}  ${f.source?.path ? `${f.source.path.replace(kernelDir + '/', '')}:${f.line}` : ''}`);
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+  const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
+  console.log('Arguments:');
+  for (const v of vars.body.variables) console.log(`  ${v.name}: ${v.type} = ${v.value}`);
+  const lx = await dc.evaluateRequest({ expression: '-exec lx-cmdline', context: 'repl', frameId: st.body.stackFrames[0].id });
+  console.log(`lx-cmdline: ${lx.body.result}\n`);
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  const terminated = dc.waitForEvent('terminated', 60000);
+  await dc.continueRequest({ threadId: ev.body.threadId });
+  await terminated;
+  console.log('\nThe guest powered off; session ended.');
+} finally {
+  await dc.stop().catch(() => undefined);
+  rmSync(rootfs, { recursive: true, force: true });
+}

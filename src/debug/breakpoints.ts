@@ -1,0 +1,118 @@
+// Source, function, conditional, hit-count and log breakpoints over gdb's -break-* commands.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { Gdb, GdbError } from '../gdb/gdb';
+import { MiTuple, list, miQuote, str, tuple } from '../gdb/mi';
+
+export interface HitCount { ignore: number }
+
+/** DAP hit conditions we can express with gdb's ignore count: "N", ">=N" (stop from the Nth hit on), ">N". */
+export function parseHitCondition(s: string): HitCount {
+  const m = /^\s*(>=|>)?\s*(\d+)\s*$/.exec(s);
+  if (!m) throw new Error(`Hit count "${s}" is not supported: use N, >=N or >N.`);
+  const n = Number(m[2]);
+  return { ignore: m[1] === '>' ? n : Math.max(0, n - 1) };
+}
+
+/** Splits a logpoint message into literal text and {expressions}. */
+export function parseLogMessage(msg: string): Array<{ text: string } | { expr: string }> {
+  const parts: Array<{ text: string } | { expr: string }> = [];
+  const re = /\{([^{}]+)\}/g;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(msg))) {
+    if (m.index > last) parts.push({ text: msg.slice(last, m.index) });
+    parts.push({ expr: m[1] });
+    last = re.lastIndex;
+  }
+  if (last < msg.length) parts.push({ text: msg.slice(last) });
+  return parts;
+}
+
+export interface BreakpointSpec {
+  location: string;
+  condition?: string;
+  hitCondition?: string;
+}
+
+export function breakInsertCommand(spec: BreakpointSpec, temporary = false): string {
+  let cmd = '-break-insert -f';
+  if (temporary) cmd += ' -t';
+  if (spec.condition) cmd += ` -c ${miQuote(spec.condition)}`;
+  if (spec.hitCondition) cmd += ` -i ${parseHitCondition(spec.hitCondition).ignore}`;
+  return `${cmd} ${miQuote(spec.location)}`;
+}
+
+export class Breakpoints {
+  private bySource = new Map<string, number[]>();
+  private functions: number[] = [];
+  private logMessages = new Map<number, string>();
+
+  constructor(private readonly gdb: Gdb) {}
+
+  logMessage(gdbNumber: number): string | undefined {
+    return this.logMessages.get(gdbNumber);
+  }
+
+  async setSource(path: string, bps: DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
+    await this.remove(this.bySource.get(path) ?? []);
+    const out: DebugProtocol.Breakpoint[] = [];
+    const nums: number[] = [];
+    for (const bp of bps) {
+      const r = await this.insert({ location: `${path}:${bp.line}`, condition: bp.condition, hitCondition: bp.hitCondition }, bp.logMessage);
+      if (r.id !== undefined) nums.push(r.id);
+      out.push(r);
+    }
+    this.bySource.set(path, nums);
+    return out;
+  }
+
+  async setFunctions(bps: DebugProtocol.FunctionBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
+    await this.remove(this.functions);
+    const out: DebugProtocol.Breakpoint[] = [];
+    this.functions = [];
+    for (const bp of bps) {
+      const r = await this.insert({ location: bp.name, condition: bp.condition, hitCondition: bp.hitCondition });
+      if (r.id !== undefined) this.functions.push(r.id);
+      out.push(r);
+    }
+    return out;
+  }
+
+  private async insert(spec: BreakpointSpec, logMessage?: string): Promise<DebugProtocol.Breakpoint> {
+    let cmd: string;
+    try {
+      cmd = breakInsertCommand(spec);
+    } catch (e) {
+      return { verified: false, message: (e as Error).message };
+    }
+    try {
+      const r = await this.gdb.send(cmd);
+      const b = tuple(r.results.bkpt) ?? {};
+      const num = Number(str(b.number));
+      if (logMessage) this.logMessages.set(num, logMessage);
+      return toDap(b, num);
+    } catch (e) {
+      if (e instanceof GdbError) return { verified: false, message: e.message };
+      throw e;
+    }
+  }
+
+  private async remove(nums: number[]): Promise<void> {
+    if (!nums.length) return;
+    for (const n of nums) this.logMessages.delete(n);
+    await this.gdb.send(`-break-delete ${nums.join(' ')}`).catch(() => undefined);
+  }
+}
+
+export function toDap(b: MiTuple, num: number): DebugProtocol.Breakpoint {
+  const pending = str(b.addr) === '<PENDING>' || str(b.pending) !== undefined;
+  // Several locations (inlined or duplicated code): report the first.
+  const loc = tuple(list(b.locations)[0]) ?? b;
+  const line = Number(str(loc.line) ?? str(b.line) ?? 0);
+  const full = str(loc.fullname) ?? str(b.fullname);
+  const bp: DebugProtocol.Breakpoint = { id: num, verified: !pending };
+  if (line) bp.line = line;
+  if (full) bp.source = { path: full };
+  if (pending) bp.message = `Pending: ${str(b.pending) ?? str(b['original-location'])} is not in the loaded kernel (yet).`;
+  return bp;
+}

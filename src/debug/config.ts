@@ -1,0 +1,32 @@
+// The launch.json attributes of `"type": "uml"` and their resolution into a launch plan.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  kernel?: string;
+  rootfs?: string;
+  init?: string;
+  mem?: string;
+  umid?: string;
+  kernelArgs?: string[];
+  console?: 'integratedTerminal' | 'internalConsole';
+  gdbPath?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  stopOnEntry?: boolean;
+  setupCommands?: string[];
+  /** Where UML keeps instance directories; default ~/.uml (UML's uml_dir= switch moves it). */
+  umlDir?: string;
+  /** Adapter log (DAP traffic and MI) for troubleshooting. */
+  trace?: boolean;
+}
+
+export const DEFAULT_MEM = '256M';
+
+/** Prefixes that send a debug console line to gdb's CLI instead of evaluating it. */
+export const GDB_COMMAND_PREFIXES = ['-exec ', '> '];
+
+export function gdbCommandOf(expression: string): string | undefined {
+  for (const p of GDB_COMMAND_PREFIXES) if (expression.startsWith(p)) return expression.slice(p.length).trim();
+  if (expression === '>' || expression === '-exec') return '';
+  return undefined;
+}

@@ -1,0 +1,49 @@
+// Stack frames from gdb/MI into DAP, with UML's host frames told apart from kernel frames.
+import * as path from 'path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { MiTuple, MiValue, str, tuple } from '../gdb/mi';
+
+export const FRAME_BASE = 100000;
+export const frameId = (thread: number, level: number) => thread * FRAME_BASE + level;
+export const frameOf = (id: number) => ({ thread: Math.floor(id / FRAME_BASE), level: id % FRAME_BASE });
+
+/**
+ * UML's host side: libc (no source), the signal trampoline, and arch/um/os-Linux (UML's
+ * glue to the host). A pause lands in hard_handler above <signal handler called> and
+ * sigsuspend: those frames are labelled [host] and de-emphasised so VS Code focuses the
+ * first kernel frame, where the kernel was.
+ */
+export function isHostFrame(f: MiTuple): boolean {
+  const func = str(f.func) ?? '';
+  const file = str(f.fullname) ?? str(f.file);
+  if (func === '<signal handler called>') return true;
+  if (!file) return true;
+  return /\/arch\/um\/os-Linux\//.test(file) || /^arch\/um\/os-Linux\//.test(str(f.file) ?? '');
+}
+
+export function toDapFrames(thread: number, frames: MiValue[]): DebugProtocol.StackFrame[] {
+  // Frames above the signal trampoline are always host frames (the handler that gdb's SIGINT hit).
+  const tuples = frames.map((f) => tuple(f) ?? {});
+  const trampoline = tuples.findIndex((f) => str(f.func) === '<signal handler called>');
+  return tuples.map((f, i) => {
+    const level = Number(str(f.level) ?? i);
+    const func = str(f.func) ?? str(f.addr) ?? '??';
+    const host = (trampoline >= 0 && i <= trampoline) || isHostFrame(f);
+    const full = str(f.fullname);
+    const line = Number(str(f.line) ?? 0);
+    const frame: DebugProtocol.StackFrame = {
+      id: frameId(thread, level),
+      name: host ? `[host] ${func}` : func,
+      line: full ? line : 0,
+      column: full ? 1 : 0,
+      instructionPointerReference: str(f.addr),
+    };
+    if (full) {
+      frame.source = { name: path.basename(full), path: full, presentationHint: host ? 'deemphasize' : undefined };
+    } else if (str(f.from)) {
+      frame.source = { name: path.basename(str(f.from)!), presentationHint: 'deemphasize' };
+    }
+    if (host) frame.presentationHint = 'subtle';
+    return frame;
+  });
+}

@@ -1,0 +1,78 @@
+// Turns launch arguments into a checked plan: every bad input fails here, before any process starts.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UmlLaunchArguments, DEFAULT_MEM } from './config';
+import { ConfigError, ConsoleWiring, RootfsKind, checkMem, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
+import { checkKernel, KernelInfo } from '../uml/kernelCheck';
+import { findExecutable, runningPid, cacheDir } from '../uml/host';
+import { gdbinit } from '../gdb/gdbinit';
+
+export interface LaunchPlan {
+  kernel: KernelInfo;
+  umid: string;
+  umlDir: string;
+  gdbPath: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  args: string[];
+  gdbinitPath: string;
+  gdbinitText: string;
+  sessionDir: string;
+  console: 'integratedTerminal' | 'internalConsole';
+  stopOnEntry: boolean;
+}
+
+/** Console fds handed to gdb as extra pipes (internalConsole). */
+export const CONSOLE_FDS = { inFd: 3, outFd: 4 };
+
+export function rootfsKind(rootfs: string | undefined): RootfsKind {
+  if (rootfs === undefined || rootfs === '') return 'none';
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(rootfs);
+  } catch {
+    throw new ConfigError(`Root filesystem not found: ${rootfs}. Create one (command "UML: Create Root Filesystem...", or a busybox tree) or fix "rootfs" in launch.json.`);
+  }
+  if (st.isDirectory()) return 'hostfs';
+  if (st.isFile() || st.isBlockDevice()) return 'image';
+  throw new ConfigError(`"rootfs": ${rootfs} is neither a directory (hostfs) nor an image file (ubd0).`);
+}
+
+export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): LaunchPlan {
+  const cwd = a.cwd;
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(cwd ?? process.cwd(), p));
+  const mem = a.mem ?? DEFAULT_MEM;
+  checkMem(mem);
+  const umid = a.umid ?? freshUmid();
+  checkUmid(umid);
+  if (!a.kernel && !cwd) throw new ConfigError('No "kernel" in launch.json: set it to your UML binary (e.g. "${workspaceFolder}/linux").');
+  const kernel = checkKernel(abs(a.kernel ?? 'linux'));
+  const rootfs = a.rootfs ? abs(a.rootfs) : undefined;
+  const kind = rootfsKind(rootfs);
+  const gdbPath = a.gdbPath ?? 'gdb';
+  if (!findExecutable(gdbPath)) {
+    throw new ConfigError(`gdb not found: "${gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`);
+  }
+  const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS } : { kind: 'stdio' };
+  const args = kernelCmdline({ rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs, console: wiring });
+  const umlDir = a.umlDir ?? umlDirFromArgs(args, os.homedir());
+  const pid = runningPid(umlDir, umid);
+  if (pid) {
+    throw new ConfigError(`UML instance "${umid}" is already running (pid ${pid}). Stop it (uml_mconsole ${umid} halt) or pick another "umid" in launch.json.`);
+  }
+  const sessionDir = path.join(cacheDir(), 'sessions', umid);
+  const text = gdbinit({
+    kernel: kernel.kernel,
+    buildDir: kernel.buildDir,
+    gdbScripts: kernel.gdbScripts,
+    indexCacheDir: path.join(cacheDir(), 'gdb-index'),
+    args,
+    setupCommands: a.setupCommands,
+  });
+  return {
+    kernel, umid, umlDir, gdbPath, cwd, env: a.env, args,
+    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
+    console: consoleMode, stopOnEntry: !!a.stopOnEntry,
+  };
+}

@@ -1,0 +1,179 @@
+// One UML kernel under gdb: starts both, tracks run state, and ends both on every path.
+import { EventEmitter } from 'events';
+import * as fs from 'fs';
+import * as path from 'path';
+import { execa } from 'execa';
+import { Gdb, GdbError } from '../gdb/gdb';
+import { MiRecord, miQuote, str } from '../gdb/mi';
+import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
+import { killInstance } from '../uml/host';
+
+export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
+
+/**
+ * Events: 'stopped' (MiRecord, a stop the user should see), 'output' (text, category),
+ * 'exited' (reason text: the kernel ended or gdb died).
+ */
+export class UmlRuntime extends EventEmitter {
+  gdb!: Gdb;
+  state: RunState = 'idle';
+  inferiorPid: number | undefined;
+  private internalStop: ((r: MiRecord) => void) | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private earlyFifo: string | undefined;
+  private earlyStream: fs.ReadStream | undefined;
+
+  constructor(readonly plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined) {
+    super();
+  }
+
+  /** Writes the gdbinit, starts gdb and loads the kernel. Does not run it yet. */
+  async start(inferiorTty?: string): Promise<void> {
+    const p = this.plan;
+    fs.mkdirSync(p.sessionDir, { recursive: true });
+    fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
+    const internal = p.console === 'internalConsole';
+    this.gdb = Gdb.start({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
+    this.gdb.on('sent', (c: string) => this.log(`-> ${c}`));
+    this.gdb.on('exec', (r: MiRecord) => this.onExec(r));
+    this.gdb.on('notify', (r: MiRecord) => {
+      if (r.cls === 'thread-group-started') this.inferiorPid = Number(str(r.results.pid));
+    });
+    this.gdb.on('stream', (r: MiRecord) => { if (r.type !== 'console' || this.state !== 'idle') this.emit('output', r.text ?? '', 'console'); });
+    this.gdb.on('foreign', (t: string) => this.emit('output', t + '\n', 'stdout'));
+    this.gdb.on('exit', (code: number | undefined, signal: string | undefined, stderr: string) => this.onGdbExit(code, signal, stderr));
+    if (internal) {
+      this.gdb.pipe(CONSOLE_FDS.outFd).on('data', (d: Buffer) => this.emit('output', d.toString('utf8'), 'stdout'));
+      this.gdb.pipe(CONSOLE_FDS.inFd).on('error', () => undefined);
+      this.gdb.pipe(CONSOLE_FDS.outFd).on('error', () => undefined);
+      // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream.
+      inferiorTty = await this.makeEarlyFifo();
+    }
+    await this.gdb.send('-gdb-set mi-async on');
+    await this.gdb.send(`-interpreter-exec console ${miQuote(`source ${p.gdbinitPath}`)}`);
+    if (inferiorTty) await this.gdb.send(`-inferior-tty-set ${miQuote(inferiorTty)}`);
+  }
+
+  /** Writes to the guest console (internalConsole): what the user types in the debug console. */
+  writeConsole(text: string): void {
+    if (this.plan.console === 'internalConsole' && !this.gdb.exited) this.gdb.pipe(CONSOLE_FDS.inFd).write(text);
+  }
+
+  async run(): Promise<void> {
+    if (this.plan.stopOnEntry) await this.gdb.send('-break-insert -t start_kernel');
+    this.state = 'running';
+    await this.gdb.send('-exec-run');
+  }
+
+  /** Serialises operations that interrupt and resume the guest. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.queue.then(fn, fn);
+    this.queue = r.catch(() => undefined);
+    return r;
+  }
+
+  /**
+   * Runs fn with the guest stopped. If it was running, interrupts it and resumes afterwards,
+   * invisibly to the user (used for breakpoint changes while the guest runs).
+   */
+  withStopped<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      if (this.state !== 'running') return fn();
+      const stop = new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+      await this.gdb.send('-exec-interrupt');
+      const rec = await stop;
+      try {
+        return await fn();
+      } finally {
+        const own = rec.cls === 'stopped' && str(rec.results.reason) === 'signal-received' && str(rec.results['signal-name']) === 'SIGINT';
+        if (own) await this.resume('-exec-continue');
+        else if (isExit(rec)) this.onExited(rec);
+        else { this.state = 'stopped'; this.emit('stopped', rec); }  // something real happened meanwhile
+      }
+    });
+  }
+
+  async pause(): Promise<void> {
+    if (this.state === 'running') await this.gdb.send('-exec-interrupt');
+  }
+
+  /** -exec-continue / -exec-next ... : marks running before gdb answers, so a fast stop is not lost. */
+  async resume(command: string): Promise<void> {
+    this.state = 'running';
+    try {
+      await this.gdb.send(command);
+    } catch (e) {
+      this.state = 'stopped';
+      throw e;
+    }
+  }
+
+  private onExec(r: MiRecord): void {
+    if (r.cls === 'running') { this.state = 'running'; return; }
+    if (r.cls !== 'stopped') return;
+    if (isExit(r)) { this.onExited(r); return; }
+    if (this.internalStop) {
+      const cb = this.internalStop;
+      this.internalStop = undefined;
+      this.state = 'stopped';
+      cb(r);
+      return;
+    }
+    this.state = 'stopped';
+    this.emit('stopped', r);
+  }
+
+  private onExited(r: MiRecord): void {
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    const reason = str(r.results.reason);
+    const code = str(r.results['exit-code']);
+    const sig = str(r.results['signal-name']);
+    this.emit('exited', reason === 'exited-signalled' ? `The kernel was killed by ${sig}.` : `The kernel exited${code ? ` with code ${parseInt(code, 8)}` : ''}.`);
+  }
+
+  private onGdbExit(code: number | undefined, signal: string | undefined, stderr: string): void {
+    if (this.disposed || this.state === 'exited') return;
+    this.state = 'exited';
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    this.emit('exited', `gdb ${how} unexpectedly; the kernel was stopped.${stderr.trim() ? ` gdb said: ${stderr.trim().slice(-500)}` : ''}`, true);
+  }
+
+  private async makeEarlyFifo(): Promise<string> {
+    const fifo = path.join(this.plan.sessionDir, 'early-output');
+    fs.rmSync(fifo, { force: true });
+    await execa('mkfifo', [fifo]);
+    this.earlyFifo = fifo;
+    // O_RDWR keeps the open from blocking and the reader from seeing EOF between writers.
+    const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+    this.earlyStream = fs.createReadStream('', { fd, autoClose: true });
+    this.earlyStream.on('data', (d) => {
+      const t = d.toString().replace(/^&"warning: GDB: Failed to set controlling terminal.*\n/m, '');
+      if (t) this.emit('output', t, 'stdout');
+    });
+    this.earlyStream.on('error', () => undefined);
+    return fifo;
+  }
+
+  /** Ends the kernel (all its host processes) and gdb, removes ~/.uml/<umid>. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const extra = this.inferiorPid ? [this.inferiorPid] : [];
+    killInstance(this.plan.umlDir, this.plan.umid, extra);
+    if (this.gdb) await this.gdb.exit(1500).catch(() => undefined);
+    // A process may have been forked while we killed: sweep once more.
+    killInstance(this.plan.umlDir, this.plan.umid, extra);
+    this.earlyStream?.destroy();
+    if (this.earlyFifo) fs.rmSync(this.earlyFifo, { force: true });
+    this.state = 'exited';
+  }
+}
+
+export function isExit(r: MiRecord): boolean {
+  const reason = str(r.results.reason) ?? '';
+  return reason.startsWith('exited');
+}
+
+export { GdbError };

@@ -1,0 +1,288 @@
+// The DAP session: thin. It maps requests onto the runtime (gdb + UML), breakpoints and variables.
+import {
+  LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Thread, logger, Logger,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { UmlLaunchArguments, gdbCommandOf } from './config';
+import { makeLaunchPlan } from './launchPlan';
+import { UmlRuntime } from './runtime';
+import { Breakpoints } from './breakpoints';
+import { Variables } from './variables';
+import { toDapFrames } from './frames';
+import { MiRecord, list, str, tuple } from '../gdb/mi';
+import { GdbError } from '../gdb/gdb';
+import { parseLogMessage } from './breakpoints';
+import { ConsoleTerminal } from './consoleTerminal';
+
+// gdb chatter that helps nobody in the debug console.
+// The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
+const NOISE = /^\s*(\[(Detaching after (v)?fork|New Thread|Thread 0x[0-9a-f]+ \(LWP \d+\) exited|Thread debugging using|Inferior \d+ \(process \d+\) exited)|Using host libthread_db|Thread \d+ ".*" (hit|received)|\d+\t|Temporary breakpoint \d+, |Breakpoint \d+, )|^\s*$/;
+
+export class UmlDebugSession extends LoggingDebugSession {
+  private runtime: UmlRuntime | undefined;
+  private breakpoints!: Breakpoints;
+  private variables!: Variables;
+  private configurationDone!: Promise<void>;
+  private markConfigurationDone!: () => void;
+  private clientRunsInTerminal = false;
+  private terminal: ConsoleTerminal | undefined;
+  private ended = false;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.configurationDone = new Promise((r) => { this.markConfigurationDone = r; });
+  }
+
+  protected initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsInTerminal = !!args.supportsRunInTerminalRequest;
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsTerminateRequest: true,
+      supportsDelayedStackTraceLoading: true,
+      supportTerminateDebuggee: true,
+    };
+    this.sendResponse(response);
+  }
+
+  protected async launchRequest(response: DebugProtocol.LaunchResponse, args: UmlLaunchArguments): Promise<void> {
+    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    try {
+      const wantTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal' && this.clientRunsInTerminal;
+      const plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
+      if ((args.console ?? 'integratedTerminal') === 'integratedTerminal' && !wantTerminal) {
+        this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
+      }
+      const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
+      this.runtime = rt;
+      this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
+      if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
+      this.wire(rt);
+      let tty: string | undefined;
+      if (wantTerminal) {
+        this.terminal = new ConsoleTerminal(plan.sessionDir);
+        tty = await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd);
+      }
+      await rt.start(tty);
+      this.breakpoints = new Breakpoints(rt.gdb);
+      this.variables = new Variables(rt.gdb);
+      this.sendEvent(new InitializedEvent());
+      await this.configurationDone;
+      await rt.run();
+      this.sendResponse(response);
+    } catch (e) {
+      await this.teardown();
+      this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
+    }
+  }
+
+  private wire(rt: UmlRuntime): void {
+    rt.on('output', (text: string, category: string) => {
+      if (category === 'console') text = text.split(/(?<=\n)/).filter((l) => !NOISE.test(l)).join('');
+      if (text) this.out(text, category);
+    });
+    rt.on('stopped', (r: MiRecord) => this.onStopped(r).catch((e) => this.out(`${e.message}\n`, 'stderr')));
+    rt.on('exited', (why: string, bad?: boolean) => {
+      this.out(`${why}\n`, bad ? 'stderr' : 'console');
+      this.end();
+    });
+  }
+
+  private async onStopped(r: MiRecord): Promise<void> {
+    const reason = str(r.results.reason) ?? '';
+    const threadId = Number(str(r.results['thread-id']) ?? 1);
+    if (reason === 'breakpoint-hit') {
+      const num = Number(str(r.results.bkptno));
+      const msg = this.breakpoints.logMessage(num);
+      if (msg !== undefined) return this.logpoint(msg, threadId);
+      const disp = str(r.results.disp);
+      const ev = new StoppedEvent(disp === 'del' && this.runtime?.plan.stopOnEntry ? 'entry' : 'breakpoint', threadId) as DebugProtocol.StoppedEvent;
+      ev.body.hitBreakpointIds = [num];
+      ev.body.allThreadsStopped = true;
+      return this.sendEvent(ev);
+    }
+    let dapReason = 'pause';
+    let text: string | undefined;
+    if (reason === 'end-stepping-range' || reason === 'function-finished') dapReason = 'step';
+    else if (reason === 'signal-received') {
+      const sig = str(r.results['signal-name']);
+      if (sig !== 'SIGINT' && sig !== '0') { dapReason = 'exception'; text = `${sig}: ${str(r.results['signal-meaning']) ?? ''}`; }
+    } else if (reason) { dapReason = reason; }
+    const ev = new StoppedEvent(dapReason, threadId, text) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    this.sendEvent(ev);
+  }
+
+  private async logpoint(message: string, threadId: number): Promise<void> {
+    let line = '';
+    for (const part of parseLogMessage(message)) {
+      if ('text' in part) { line += part.text; continue; }
+      try {
+        const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 "${part.expr.replace(/["\\]/g, '\\$&')}"`);
+        line += str(r.results.value) ?? '';
+      } catch (e) {
+        line += `<${(e as Error).message}>`;
+      }
+    }
+    this.out(line + '\n', 'console');
+    await this.resume('-exec-continue');
+  }
+
+  protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.markConfigurationDone();
+    this.sendResponse(response);
+  }
+
+  protected async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
+    await this.handle(response, async () => {
+      const file = args.source.path!;
+      const bps = await this.rt.withStopped(() => this.breakpoints.setSource(file, args.breakpoints ?? []));
+      response.body = { breakpoints: bps };
+    });
+  }
+
+  protected async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
+    await this.handle(response, async () => {
+      response.body = { breakpoints: await this.rt.withStopped(() => this.breakpoints.setFunctions(args.breakpoints)) };
+    });
+  }
+
+  protected async threadsRequest(response: DebugProtocol.ThreadsResponse): Promise<void> {
+    await this.handle(response, async () => {
+      if (!this.runtime || this.runtime.state === 'idle' || this.runtime.state === 'exited') {
+        response.body = { threads: [new Thread(1, 'kernel')] };
+        return;
+      }
+      const r = await this.rt.gdb.send('-thread-info');
+      const threads = list(r.results.threads).map((t) => {
+        const tt = tuple(t) ?? {};
+        const id = Number(str(tt.id));
+        const lwp = /LWP (\d+)/.exec(str(tt['target-id']) ?? '')?.[1];
+        return new Thread(id, `${id === 1 ? 'kernel' : 'host helper'}${lwp ? ` (LWP ${lwp})` : ''}`);
+      });
+      response.body = { threads: threads.length ? threads : [new Thread(1, 'kernel')] };
+    });
+  }
+
+  protected async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
+    await this.handle(response, async () => {
+      const low = args.startFrame ?? 0;
+      const levels = args.levels && args.levels > 0 ? args.levels : 1000;
+      const t = args.threadId;
+      const [frames, depth] = await Promise.all([
+        this.rt.gdb.send(`-stack-list-frames --thread ${t} ${low} ${low + levels - 1}`),
+        this.rt.gdb.send(`-stack-info-depth --thread ${t} 1000`),
+      ]);
+      response.body = { stackFrames: toDapFrames(t, list(frames.results.stack)), totalFrames: Number(str(depth.results.depth) ?? 0) };
+    });
+  }
+
+  protected scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    response.body = { scopes: this.variables.scopes(args.frameId) };
+    this.sendResponse(response);
+  }
+
+  protected async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    await this.handle(response, async () => {
+      response.body = { variables: await this.variables.variables(args.variablesReference, args.start, args.count) };
+    });
+  }
+
+  protected async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
+    await this.handle(response, async () => {
+      response.body = await this.variables.setVariable(args.variablesReference, args.name, args.value);
+    });
+  }
+
+  protected async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    await this.handle(response, async () => {
+      const cmd = args.context === 'repl' ? gdbCommandOf(args.expression) : undefined;
+      if (cmd !== undefined) {
+        if (this.rt.state === 'running') throw new Error('The guest is running: pause it (F6) before running gdb commands.');
+        const output = await this.rt.gdb.cli(cmd);
+        response.body = { result: output.replace(/\n$/, ''), variablesReference: 0 };
+        return;
+      }
+      if (this.rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
+      response.body = await this.variables.evaluate(args.expression, args.frameId);
+    });
+  }
+
+  protected async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
+    await this.handle(response, async () => {
+      await this.resume('-exec-continue');
+      response.body = { allThreadsContinued: true };
+    });
+  }
+
+  protected async nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
+    await this.handle(response, () => this.resume(`-exec-${args.granularity === 'instruction' ? 'next-instruction' : 'next'} --thread ${args.threadId}`));
+  }
+
+  protected async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
+    await this.handle(response, () => this.resume(`-exec-${args.granularity === 'instruction' ? 'step-instruction' : 'step'} --thread ${args.threadId}`));
+  }
+
+  protected async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
+    await this.handle(response, () => this.resume(`-exec-finish --thread ${args.threadId}`));
+  }
+
+  protected async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
+    await this.handle(response, () => this.rt.exclusive(() => this.rt.pause()));
+  }
+
+  protected async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.teardown();
+    this.sendResponse(response);
+    this.end();
+  }
+
+  protected async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.teardown();
+    this.sendResponse(response);
+  }
+
+  private async resume(command: string): Promise<void> {
+    await this.rt.exclusive(async () => {
+      await this.variables.reset();
+      await this.rt.resume(command);
+    });
+  }
+
+  private get rt(): UmlRuntime {
+    if (!this.runtime) throw new Error('No UML kernel is running in this session.');
+    return this.runtime;
+  }
+
+  private async handle(response: DebugProtocol.Response, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+      this.sendResponse(response);
+    } catch (e) {
+      const msg = e instanceof GdbError ? e.message : (e as Error).message;
+      this.sendErrorResponse(response, { id: 1002, format: msg.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: false });
+    }
+  }
+
+  private out(text: string, category = 'console'): void {
+    this.sendEvent(new OutputEvent(text, category));
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    void this.teardown().then(() => this.sendEvent(new TerminatedEvent()));
+  }
+
+  private async teardown(): Promise<void> {
+    await this.runtime?.dispose();
+    this.terminal?.close();
+  }
+}

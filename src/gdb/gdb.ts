@@ -1,0 +1,165 @@
+// The gdb process and its MI channel: tokens, results, async records, stream capture.
+import { EventEmitter } from 'events';
+import { execa, type ResultPromise } from 'execa';
+import type { Readable, Writable } from 'stream';
+import { MiReader, MiRecord, miQuote, str } from './mi';
+import { findExecutable } from '../uml/host';
+
+export class GdbError extends Error {
+  constructor(message: string, readonly command: string) { super(message); }
+}
+
+export interface GdbStartOptions {
+  gdbPath: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Extra pipes handed to gdb (and so to the kernel) as fds 3, 4, ...: the guest console. */
+  extraPipes?: number;
+}
+
+interface Pending {
+  token: number;
+  command: string;
+  output: string[];
+  resolve: (r: MiRecord) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Events: 'exec' (MiRecord: *running, *stopped), 'notify' (=...), 'stream' (console/log text
+ * not claimed by a command), 'foreign' (non-MI text on gdb's stdout), 'exit' (code, signal, stderrTail).
+ */
+export class Gdb extends EventEmitter {
+  private proc: ResultPromise;
+  private reader = new MiReader();
+  private nextToken = 1;
+  private pending = new Map<number, Pending>();
+  private order: Pending[] = [];
+  private stderrTail = '';
+  exited = false;
+  readonly pid: number | undefined;
+
+  private constructor(proc: ResultPromise) {
+    super();
+    this.proc = proc;
+    this.pid = proc.pid;
+    proc.stdout!.setEncoding('utf8');
+    proc.stdout!.on('data', (d: string) => this.onData(d));
+    proc.stderr!.setEncoding('utf8');
+    proc.stderr!.on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-2000); });
+    proc.stdin!.on('error', () => { /* gdb gone: reported through 'exit' */ });
+    proc.then(
+      (r) => this.onExit(r.exitCode, r.signal),
+      (e) => this.onExit(e?.exitCode, e?.signal),
+    );
+  }
+
+  static start(o: GdbStartOptions): Gdb {
+    const gdb = findExecutable(o.gdbPath);
+    if (!gdb) {
+      throw new GdbError(`gdb not found: "${o.gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`, '');
+    }
+    const stdio = ['pipe', 'pipe', 'pipe', ...Array(o.extraPipes ?? 0).fill('pipe')] as const;
+    const proc = execa(gdb, ['--interpreter=mi3', '--quiet', '--nx'], {
+      stdio: stdio as unknown as ['pipe', 'pipe', 'pipe'],
+      cwd: o.cwd,
+      env: o.env,
+      extendEnv: true,
+      reject: false,
+      buffer: false,
+      cleanup: true,
+    });
+    return new Gdb(proc);
+  }
+
+  /** A descriptor handed to gdb beyond stdio (3, 4, ...). */
+  pipe(fd: number): Readable & Writable {
+    return this.proc.stdio[fd] as unknown as Readable & Writable;
+  }
+
+  /** Sends an MI command; resolves with its ^done/^running record, rejects on ^error. */
+  send(command: string): Promise<MiRecord> {
+    if (this.exited) return Promise.reject(new GdbError('gdb has exited', command));
+    const token = this.nextToken++;
+    return new Promise<MiRecord>((resolve, reject) => {
+      const p: Pending = { token, command, output: [], resolve, reject };
+      this.pending.set(token, p);
+      this.order.push(p);
+      this.emit('sent', `${token}${command}`);
+      this.proc.stdin!.write(`${token}${command}\n`);
+    });
+  }
+
+  /** Runs a CLI command (e.g. lx-dmesg) and returns what it printed. */
+  async cli(command: string): Promise<string> {
+    const r = await this.send(`-interpreter-exec console ${miQuote(command)}`);
+    return str(r.results['__output']) ?? '';
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (!this.exited) this.proc.kill(signal);
+  }
+
+  /** Asks gdb to quit; kills it if it has not gone within `ms`. */
+  async exit(ms = 2000): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((r) => this.once('exit', () => r()));
+    this.send('-gdb-exit').catch(() => undefined);
+    const t = setTimeout(() => this.kill(), ms);
+    await gone;
+    clearTimeout(t);
+  }
+
+  private onData(d: string): void {
+    for (const rec of this.reader.push(d)) this.dispatch(rec);
+  }
+
+  private dispatch(rec: MiRecord): void {
+    switch (rec.type) {
+      case 'result': {
+        const p = rec.token !== undefined ? this.pending.get(rec.token) : this.order[0];
+        if (!p) return;
+        this.pending.delete(p.token);
+        this.order.splice(this.order.indexOf(p), 1);
+        if (rec.cls === 'error') {
+          const msg = str(rec.results.msg) ?? 'unknown gdb error';
+          p.reject(new GdbError(msg.trim(), p.command));
+        } else {
+          rec.results['__output'] = p.output.join('');
+          p.resolve(rec);
+        }
+        return;
+      }
+      case 'console':
+      case 'log':
+      case 'target': {
+        // gdb handles one command at a time: stream text before its result belongs to it.
+        const p = this.order[0];
+        if (p && rec.type === 'console') p.output.push(rec.text ?? '');
+        else this.emit('stream', rec);
+        return;
+      }
+      case 'exec':
+        this.emit('exec', rec);
+        return;
+      case 'notify':
+        this.emit('notify', rec);
+        return;
+      case 'other':
+        this.emit('foreign', rec.text ?? '');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onExit(code: number | undefined, signal: string | undefined): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const rec of this.reader.flush()) this.dispatch(rec);
+    for (const p of this.order) p.reject(new GdbError('gdb exited', p.command));
+    this.pending.clear();
+    this.order = [];
+    this.emit('exit', code, signal, this.stderrTail);
+  }
+}

@@ -1,0 +1,72 @@
+// Host-side facts about UML instances: executables on PATH, processes of a umid, ~/.uml.
+import * as fs from 'fs';
+import * as path from 'path';
+
+export function findExecutable(name: string): string | undefined {
+  const isExec = (p: string) => {
+    try { fs.accessSync(p, fs.constants.X_OK); return fs.statSync(p).isFile(); } catch { return false; }
+  };
+  if (name.includes('/')) return isExec(name) ? path.resolve(name) : undefined;
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    if (dir && isExec(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+function readCmdline(pid: number): string[] | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter((s) => s.length);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every host process of a UML instance: the kernel, its helper threads' processes and the
+ * guest's processes all run the kernel binary with the same argv, which carries umid=.
+ */
+export function umidProcesses(umid: string): number[] {
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const pid = Number(e);
+    if (pid === process.pid) continue;
+    const argv = readCmdline(pid);
+    if (argv && argv.slice(1).includes(`umid=${umid}`)) out.push(pid);
+  }
+  return out;
+}
+
+export function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** The pid recorded in <umlDir>/<umid>/pid if that process is alive. */
+export function runningPid(umlDir: string, umid: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(umlDir, umid, 'pid'), 'utf8').trim());
+    return pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kills every process of the instance and removes its directory. Safe to call twice. */
+export function killInstance(umlDir: string, umid: string, extraPids: number[] = []): number[] {
+  const pids = new Set([...umidProcesses(umid), ...extraPids.filter(isAlive)]);
+  for (const pid of pids) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+  removeInstanceDir(umlDir, umid);
+  return [...pids];
+}
+
+export function removeInstanceDir(umlDir: string, umid: string): void {
+  // UML removes it on a clean halt only; a killed instance leaves pid and mconsole behind.
+  fs.rmSync(path.join(umlDir, umid), { recursive: true, force: true });
+}
+
+export function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/tmp', '.cache');
+  return path.join(base, 'uml-kernel-debug');
+}

@@ -1,0 +1,99 @@
+// The heart of the product: F5, the guest boots, `cat /proc/cmdline` stops in cmdline_proc_show.
+import { test, before, after } from 'node:test';
+import * as assert from 'assert';
+import * as path from 'path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone } from '../support/dap';
+
+let rootfs: string;
+before(() => {
+  testKernelDir();
+  rootfs = makeRootfs('echo GUEST-UP\ncat /proc/cmdline\necho READ-DONE\npoweroff -f');
+});
+after(() => removeRootfs(rootfs));
+
+async function launchAndStop(dc: DebugClient, umid: string, setBps: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const stopped = dc.waitForEvent('stopped', 60000) as Promise<DebugProtocol.StoppedEvent>;
+  await Promise.all([
+    dc.waitForEvent('initialized').then(setBps).then(() => dc.configurationDoneRequest()),
+    dc.initializeRequest().then(() => dc.launchRequest({ kernel: testKernel(), rootfs, init: '/init', umid, console: 'internalConsole', mem: '128M' } as DebugProtocol.LaunchRequestArguments)),
+  ]);
+  return stopped;
+}
+
+test('function breakpoint: stack, arguments, evaluate, step, continue to poweroff', async () => {
+  const dc = await startClient();
+  const out = collectOutput(dc);
+  const umid = uniqueUmid('cmdline');
+  try {
+    const ev = await launchAndStop(dc, umid, async () => {
+      const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] });
+      assert.strictEqual(r.body.breakpoints[0].verified, true);
+    });
+    assert.strictEqual(ev.body.reason, 'breakpoint');
+
+    const st = await dc.stackTraceRequest({ threadId: ev.body.threadId!, startFrame: 0, levels: 20 });
+    const top = st.body.stackFrames[0];
+    assert.strictEqual(top.name, 'cmdline_proc_show');
+    assert.match(top.source!.path!, /fs\/proc\/cmdline\.c$/);
+    assert.ok(st.body.stackFrames.some((f) => f.name === 'seq_read_iter'), 'seq_read_iter is a caller');
+    assert.ok((st.body.totalFrames ?? 0) >= st.body.stackFrames.length);
+
+    const scopes = await dc.scopesRequest({ frameId: top.id });
+    const argsScope = scopes.body.scopes.find((s) => s.name === 'Arguments')!;
+    const vars = await dc.variablesRequest({ variablesReference: argsScope.variablesReference });
+    const names = vars.body.variables.map((v) => v.name);
+    assert.deepStrictEqual(names, ['m', 'v']);
+    const m = vars.body.variables[0];
+    assert.match(m.type!, /struct seq_file \*/);
+    assert.ok(m.variablesReference > 0, 'm expands');
+    const fields = await dc.variablesRequest({ variablesReference: m.variablesReference });
+    assert.ok(fields.body.variables.some((f) => f.name === 'buf'), 'struct seq_file has buf');
+
+    const ev1 = await dc.evaluateRequest({ expression: 'saved_command_line', frameId: top.id, context: 'hover' });
+    assert.match(ev1.body.result, /umid|mem=128M/);
+    const ev2 = await dc.evaluateRequest({ expression: 'm->size > 0', frameId: top.id, context: 'watch' });
+    assert.strictEqual(ev2.body.result, '1');
+
+    const stepped = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: ev.body.threadId! });
+    const sev = (await stepped) as DebugProtocol.StoppedEvent;
+    assert.strictEqual(sev.body.reason, 'step');
+    const st2 = await dc.stackTraceRequest({ threadId: sev.body.threadId!, startFrame: 0, levels: 1 });
+    assert.strictEqual(st2.body.stackFrames[0].name, 'cmdline_proc_show');
+    assert.ok(st2.body.stackFrames[0].line > top.line, `next moved from ${top.line} to ${st2.body.stackFrames[0].line}`);
+
+    // Remove the breakpoint and let the guest finish: it powers off, the session ends.
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: ev.body.threadId! });
+    await terminated;
+    await waitForOutput(dc, /READ-DONE/, out);
+    assert.match(out.text(), /GUEST-UP/);
+  } finally {
+    await dc.stop().catch(() => undefined);
+  }
+  assert.deepStrictEqual(await waitGone(umid), []);
+});
+
+test('line breakpoint in fs/proc/cmdline.c', async () => {
+  const dc = await startClient();
+  const umid = uniqueUmid('line');
+  const file = path.join(testKernelDir(), 'fs', 'proc', 'cmdline.c');
+  try {
+    const ev = await launchAndStop(dc, umid, async () => {
+      const r = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: 9 }] });
+      assert.strictEqual(r.body.breakpoints[0].verified, true);
+    });
+    assert.strictEqual(ev.body.reason, 'breakpoint');
+    const st = await dc.stackTraceRequest({ threadId: ev.body.threadId!, levels: 1 });
+    assert.strictEqual(st.body.stackFrames[0].name, 'cmdline_proc_show');
+    assert.strictEqual(st.body.stackFrames[0].source!.path, file);
+    await dc.disconnectRequest({ terminateDebuggee: true });
+  } finally {
+    await dc.stop().catch(() => undefined);
+  }
+  assert.deepStrictEqual(await waitGone(umid), []);
+});

@@ -1,0 +1,58 @@
+// Drives the real adapter (dist/debugAdapter.js) over DAP, against the real kernel and gdb.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { ROOT } from './testKernel';
+import { umidProcesses } from '../../src/uml/host';
+
+export const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
+
+export async function startClient(): Promise<DebugClient> {
+  if (!fs.existsSync(ADAPTER)) throw new Error(`${ADAPTER} missing: run npm run compile`);
+  const dc = new DebugClient('node', ADAPTER, 'uml');
+  dc.defaultTimeout = 60000;
+  await dc.start();
+  return dc;
+}
+
+/** Collects output events (guest console and gdb messages). */
+export function collectOutput(dc: DebugClient): { text: () => string } {
+  let all = '';
+  dc.on('output', (e: DebugProtocol.OutputEvent) => { all += e.body.output; });
+  return { text: () => all };
+}
+
+export function waitForOutput(dc: DebugClient, re: RegExp, out: { text: () => string }, ms = 60000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => { if (re.test(out.text())) { clearInterval(t); clearTimeout(to); resolve(); } };
+    const t = setInterval(check, 50);
+    const to = setTimeout(() => { clearInterval(t); reject(new Error(`no output matching ${re} in:\n${out.text().slice(-3000)}`)); }, ms);
+    check();
+  });
+}
+
+let n = 0;
+export function uniqueUmid(tag: string): string {
+  return `t-${tag}-${process.pid}-${n++}`;
+}
+
+/** Nothing of the instance is left: no process with its umid, no ~/.uml/<umid>. */
+export function leftovers(umid: string): string[] {
+  const left: string[] = [];
+  const pids = umidProcesses(umid);
+  if (pids.length) left.push(`processes ${pids.join(',')}`);
+  if (fs.existsSync(path.join(os.homedir(), '.uml', umid))) left.push(`~/.uml/${umid}`);
+  return left;
+}
+
+export async function waitGone(umid: string, ms = 10000): Promise<string[]> {
+  const end = Date.now() + ms;
+  let left = leftovers(umid);
+  while (left.length && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = leftovers(umid);
+  }
+  return left;
+}

@@ -1,0 +1,43 @@
+// The real test kernel (built once and cached by scripts/test-kernel.sh) and busybox root
+// filesystems made by the tests themselves.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+let cached: string | undefined;
+
+/** The build directory of the debug UML kernel; builds it on first use (about 10 minutes). */
+export function testKernelDir(): string {
+  if (cached) return cached;
+  const env = process.env.UML_TEST_KERNEL_DIR;
+  if (env) return (cached = env);
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'test-kernel.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  cached = out.trim().split('\n').pop()!;
+  return cached;
+}
+
+export function testKernel(): string {
+  return path.join(testKernelDir(), 'linux');
+}
+
+export function busybox(): string {
+  for (const p of ['/bin/busybox', '/usr/bin/busybox']) if (fs.existsSync(p)) return p;
+  throw new Error('busybox not found: apt-get install busybox-static');
+}
+
+/** A hostfs root with busybox and the given /init script (run by /bin/sh). */
+export function makeRootfs(initScript: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uml-rootfs-'));
+  for (const d of ['bin', 'proc', 'sys', 'dev', 'etc', 'tmp']) fs.mkdirSync(path.join(dir, d));
+  fs.copyFileSync(busybox(), path.join(dir, 'bin', 'busybox'));
+  fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
+  fs.writeFileSync(path.join(dir, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n${initScript}\n`, { mode: 0o755 });
+  return dir;
+}
+
+export function removeRootfs(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,28 @@
+// Bundles the extension and the standalone debug adapter (DAP over stdio).
+'use strict';
+const path = require('path');
+
+/** @type {import('webpack').Configuration} */
+const base = {
+  target: 'node',
+  mode: 'none',
+  resolve: { extensions: ['.ts', '.js'] },
+  module: { rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true } }] }] },
+  devtool: 'nosources-source-map',
+  node: { __dirname: false },  // the real dist/ folder: the console helper lives there
+  infrastructureLogging: { level: 'log' },
+};
+
+module.exports = [
+  {
+    ...base,
+    entry: { extension: './src/extension.ts' },
+    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+    externals: { vscode: 'commonjs vscode' },
+  },
+  {
+    ...base,
+    entry: { debugAdapter: './src/debugAdapter.ts', consoleTty: './src/debug/consoleTty.ts' },
+    output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
+  },
+];
