@@ -2,13 +2,13 @@
 // so nothing is expanded until VS Code asks, and children come in pages.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Gdb } from '../gdb/gdb';
-import { MiTuple, list, miQuote, str, tuple } from '../gdb/mi';
+import { MiRecord, MiTuple, list, miQuote, str, tuple } from '../gdb/mi';
 import { frameOf } from './frames';
 
 type Ref =
   | { kind: 'scope'; scope: 'args' | 'locals' | 'registers'; frameId: number }
   | { kind: 'expr'; frameId: number; expr: string }     // not yet a varobj
-  | { kind: 'varobj'; name: string; expr: string; type: string };
+  | { kind: 'varobj'; name: string; expr: string; type: string; frameId?: number };
 
 // x86_64 general registers; the rest (vector, segment bases) are noise for kernel work.
 const GENERAL_REGS = new Set(['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base']);
@@ -72,12 +72,20 @@ export class Variables {
   /** Evaluates for hover, watch and the debug console: a varobj, so structs can be opened. */
   async evaluate(expr: string, frameId: number | undefined): Promise<DebugProtocol.EvaluateResponse['body']> {
     const where = frameId !== undefined ? `${frameArgs(frameId)} ` : '';
-    const r = await this.gdb.send(`-var-create ${where}- ${frameId !== undefined ? '*' : '@'} ${miQuote(expr)}`);
+    let r: MiRecord;
+    try {
+      r = await this.gdb.send(`-var-create ${where}- ${frameId !== undefined ? '*' : '@'} ${miQuote(expr)}`);
+    } catch {
+      // -var-create only says "unable to create variable object": let gdb say what is wrong
+      // (No symbol "x" in current context...), or give the value if plain evaluation works.
+      const plain = await this.gdb.send(`-data-evaluate-expression ${where}${miQuote(expr)}`);
+      return { result: str(plain.results.value) ?? '', variablesReference: 0 };
+    }
     const name = str(r.results.name)!;
     this.roots.push(name);
     const type = str(r.results.type) ?? '';
     const numchild = Number(str(r.results.numchild) ?? 0);
-    const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name, expr, type }) : 0;
+    const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name, expr, type, frameId }) : 0;
     return { result: str(r.results.value) ?? '', type, variablesReference: reference, ...this.paging(type, numchild) };
   }
 
@@ -88,7 +96,7 @@ export class Variables {
     let frameId: number | undefined;
     if (ref.kind === 'scope') frameId = ref.frameId;
     else if (ref.kind === 'expr') { frameId = ref.frameId; expr = `(${ref.expr}).${name}`; }
-    else expr = childExpr(ref, name);
+    else { expr = childExpr(ref, name); frameId = ref.frameId; }
     if (ref.kind === 'scope' && ref.scope === 'registers') expr = `$${name}`;
     const where = frameId !== undefined ? `${frameArgs(frameId)} ` : '';
     const r = await this.gdb.send(`-data-evaluate-expression ${where}${miQuote(`${expr} = ${value}`)}`);
@@ -122,7 +130,7 @@ export class Variables {
     const r = await this.gdb.send(`-var-create ${frameArgs(ref.frameId)} - * ${miQuote(ref.expr)}`);
     const name = str(r.results.name)!;
     this.roots.push(name);
-    const vo = { kind: 'varobj' as const, name, expr: ref.expr, type: str(r.results.type) ?? '' };
+    const vo = { kind: 'varobj' as const, name, expr: ref.expr, type: str(r.results.type) ?? '', frameId: ref.frameId };
     this.handles.set(reference, vo);
     return vo;
   }
@@ -137,11 +145,19 @@ export class Variables {
       const type = str(t.type) ?? '';
       const numchild = Number(str(t.numchild) ?? 0);
       const expr = childExpr(vo, exp);
-      const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: str(t.name)!, expr, type }) : 0;
-      const value = str(t.value) ?? summary(type);
+      const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: str(t.name)!, expr, type, frameId: vo.frameId }) : 0;
+      let value = str(t.value) ?? summary(type);
+      // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
+      if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.plainValue(expr, vo.frameId).catch(() => value);
       out.push({ name: /^\d+$/.test(exp) ? `[${exp}]` : exp, type, value, evaluateName: expr, variablesReference: reference, ...this.paging(type, numchild) });
     }
     return out;
+  }
+
+  private async plainValue(expr: string, frameId: number | undefined): Promise<string> {
+    const where = frameId !== undefined ? `${frameArgs(frameId)} ` : '';
+    const r = await this.gdb.send(`-data-evaluate-expression ${where}${miQuote(expr)}`);
+    return str(r.results.value) ?? '';
   }
 
   private paging(type: string, numchild: number): Partial<DebugProtocol.Variable> {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone } from '../support/dap';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop } from '../support/dap';
 
 let rootfs: string;
 before(() => {
@@ -15,11 +15,8 @@ before(() => {
 after(() => removeRootfs(rootfs));
 
 async function launchAndStop(dc: DebugClient, umid: string, setBps: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
-  const stopped = dc.waitForEvent('stopped', 60000) as Promise<DebugProtocol.StoppedEvent>;
-  await Promise.all([
-    dc.waitForEvent('initialized').then(setBps).then(() => dc.configurationDoneRequest()),
-    dc.initializeRequest().then(() => dc.launchRequest({ kernel: testKernel(), rootfs, init: '/init', umid, console: 'internalConsole', mem: '128M' } as DebugProtocol.LaunchRequestArguments)),
-  ]);
+  const stopped = nextStop(dc);
+  await launch(dc, testKernel(), { rootfs, umid }, setBps);
   return stopped;
 }
 

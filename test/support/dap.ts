@@ -56,3 +56,30 @@ export async function waitGone(umid: string, ms = 10000): Promise<string[]> {
   }
   return left;
 }
+
+export interface LaunchOptions {
+  rootfs: string;
+  umid: string;
+  init?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * initialize → launch; in the initialized handler sets breakpoints via `setBps`, then
+ * configurationDone. Resolves when the launch response arrives (the guest is running).
+ */
+export async function launch(dc: DebugClient, kernel: string, o: LaunchOptions, setBps: () => Promise<unknown> = async () => undefined): Promise<void> {
+  await Promise.all([
+    dc.waitForEvent('initialized').then(setBps).then(() => dc.configurationDoneRequest()),
+    dc.initializeRequest().then(() => dc.launchRequest({ kernel, init: '/init', console: 'internalConsole', mem: '128M', ...o } as DebugProtocol.LaunchRequestArguments)),
+  ]);
+}
+
+export function nextStop(dc: DebugClient, ms = 60000): Promise<DebugProtocol.StoppedEvent> {
+  return dc.waitForEvent('stopped', ms) as Promise<DebugProtocol.StoppedEvent>;
+}
+
+export async function topFrame(dc: DebugClient, threadId: number): Promise<DebugProtocol.StackFrame> {
+  const st = await dc.stackTraceRequest({ threadId, startFrame: 0, levels: 20 });
+  return st.body.stackFrames[0];
+}

@@ -1,0 +1,448 @@
+#!/usr/bin/env node
+// Benchmarks the adapter (dist/debugAdapter.js over DAP) against raw gdb on the same test kernel.
+//
+//   1. F5 to breakpoint     DAP launch request -> `stopped` at cmdline_proc_show
+//                           vs `gdb -batch -nx -x GDBINIT` (a hand-written, seed-style gdbinit,
+//                           no index cache): spawn -> the "Breakpoint N, cmdline_proc_show" line.
+//   2. next round trip      DAP `next` -> `stopped`, vs `-exec-next` -> `*stopped` in a raw
+//                           `gdb --interpreter=mi3 -nx` stopped at the same breakpoint.
+//   3. F5 to variables      DAP launch -> stopped -> stackTrace + scopes + variables(Arguments)
+//                           vs raw gdb's bare breakpoint (the raw number of 1).
+//
+// Each over BENCH_RUNS runs (default 5); medians, ratios and targets are printed. Exit status is 0
+// whether targets are met or missed; non-zero only if something failed to run.
+// Every run uses its own umid; afterwards every process whose argv carries umid=<id> is killed and
+// ~/.uml/<id> is removed.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const { DebugClient } = require('@vscode/debugadapter-testsupport');
+
+const root = new URL('..', import.meta.url).pathname;
+const ADAPTER = join(root, 'dist/debugAdapter.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TIMEOUT = 60000;
+const FUNC = 'cmdline_proc_show';
+const MEM = '128M';
+const UML_DIR = join(homedir(), '.uml');
+const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'uml-kernel-debug');
+const TARGETS = { f5: '0.75', next: '1.1', vars: '1.0' };
+
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  console.error(`BENCH_RUNS must be a positive integer, got "${process.env.BENCH_RUNS}"`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- UML instance hygiene
+
+const liveUmids = new Set();
+let umidSeq = 0;
+const newUmid = (tag) => {
+  const id = `bench-${tag}-${process.pid}-${umidSeq++}`;
+  liveUmids.add(id);
+  return id;
+};
+
+/** Every host process of the instance: UML's kernel, helpers and guest processes all carry umid= in argv. */
+function umidProcesses(umid) {
+  const want = `umid=${umid}`;
+  const out = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    let argv;
+    try { argv = readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0'); } catch { continue; }
+    if (argv.slice(1).includes(want)) out.push(Number(e));
+  }
+  return out;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Kills every process of the instance until none is left, removes ~/.uml/<umid>. Returns how many were killed. */
+async function sweep(umid, ms = 5000) {
+  const end = Date.now() + ms;
+  const killed = new Set();
+  for (;;) {
+    const pids = umidProcesses(umid);
+    if (!pids.length) break;
+    for (const p of pids) { try { process.kill(p, 'SIGKILL'); killed.add(p); } catch { /* gone */ } }
+    if (Date.now() > end) throw new Error(`umid=${umid}: processes ${pids.join(',')} survive SIGKILL`);
+    await sleep(20);
+  }
+  rmSync(join(UML_DIR, umid), { recursive: true, force: true });
+  liveUmids.delete(umid);
+  return killed.size;
+}
+
+function sweepAllSync() {
+  for (const umid of liveUmids) {
+    for (const p of umidProcesses(umid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    rmSync(join(UML_DIR, umid), { recursive: true, force: true });
+  }
+}
+process.on('exit', sweepAllSync);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { sweepAllSync(); process.exit(130); });
+
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+
+function childrenOf(pid) {
+  const out = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- setup
+
+if (!existsSync(ADAPTER)) {
+  console.log('dist/debugAdapter.js missing: npm run compile');
+  execFileSync('npm', ['run', 'compile'], { cwd: root, stdio: 'inherit' });
+}
+const kernelDir = execFileSync('bash', [join(root, 'scripts/test-kernel.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+const kernel = join(kernelDir, 'linux');
+const vmlinux = existsSync(join(kernelDir, 'vmlinux')) ? join(kernelDir, 'vmlinux') : kernel;
+
+const work = mkdtempSync(join(tmpdir(), 'uml-bench-'));
+const rootfs = join(work, 'rootfs');
+for (const d of ['bin', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d), { recursive: true });
+copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
+writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\ncat /proc/cmdline\npoweroff -f\n', { mode: 0o755 });
+
+/**
+ * The gdbinit a user writes by hand today (see the seed documents): no index cache, no
+ * startup-with-shell tweaks. Same kernel command line as the adapter's, with the console on
+ * null input and one output descriptor so no terminal is needed.
+ */
+function rawGdbinit(umid, conOut, runAndKill) {
+  const args = [`mem=${MEM}`, `umid=${umid}`, 'root=/dev/root', 'rootfstype=hostfs', `hostfs=${rootfs}`, 'rw', 'init=/init',
+    'con=null', 'ssl=null', `con0=null,fd:${conOut}`];
+  const lines = [
+    `add-auto-load-safe-path ${kernelDir}`,
+    `file ${vmlinux}`,
+    'handle SIGSEGV nostop noprint pass',
+    'handle SIGUSR1 nostop noprint pass',
+    'handle SIGIO nostop noprint pass',
+    'handle SIGALRM nostop noprint pass',
+    'handle SIGWINCH nostop noprint pass',
+    `set args ${args.join(' ')}`,
+    `break ${FUNC}`,
+  ];
+  if (runAndKill) lines.push('run', 'kill');
+  const file = join(work, `gdbinit-${umid}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+// ---------------------------------------------------------------- the adapter
+
+const notes = [];  // things worth reporting (leftovers, retries)
+
+/**
+ * A stop other than the expected one (e.g. gdb reporting the breakpoint again while stepping off
+ * it, see the shared notes on phantom stops): the run is repeated, not the benchmark failed.
+ */
+class UnexpectedStop extends Error {}
+
+async function withRetry(what, fn, attempts = 3) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn(i > 1 ? `-retry${i - 1}` : '');
+    } catch (e) {
+      if (!(e instanceof UnexpectedStop) || i >= attempts) throw e;
+      notes.push(`${what}: repeated after an unexpected stop (${e.message.split('\n')[0]})`);
+    }
+  }
+}
+
+/** One adapter session: launch -> stop -> stack/scopes/variables -> next; returns the three timings. */
+async function adapterRun(tag) {
+  const umid = newUmid(tag);
+  const dc = new DebugClient('node', ADAPTER, 'uml');
+  dc.defaultTimeout = TIMEOUT;
+  await dc.start();
+  let output = '';
+  dc.on('output', (e) => { output = (output + e.body.output).slice(-4000); });
+  const adapterPid = dc._adapterProcess?.pid;
+  let gdbPids = [];
+  try {
+    const stopped = dc.waitForEvent('stopped', TIMEOUT);
+    stopped.catch(() => undefined);
+    const configured = dc.waitForEvent('initialized', TIMEOUT)
+      .then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: FUNC }] }))
+      .then((r) => {
+        if (!r.body.breakpoints[0]?.verified) throw new Error(`function breakpoint ${FUNC} not verified: ${JSON.stringify(r.body.breakpoints[0])}`);
+        return dc.configurationDoneRequest();
+      });
+    configured.catch(() => undefined);
+    await dc.initializeRequest();
+
+    const t0 = performance.now();
+    const launched = dc.launchRequest({ kernel, rootfs, init: '/init', console: 'internalConsole', mem: MEM, umid });
+    launched.catch(() => undefined);
+    const ev = await Promise.race([stopped, launched.then(() => stopped), configured.then(() => stopped)]);
+    const tStop = performance.now();
+    if (ev.body.reason !== 'breakpoint') throw new UnexpectedStop(`first stop is "${ev.body.reason}", not a breakpoint`);
+    const threadId = ev.body.threadId;
+
+    // What VS Code does on a stop: the stack, the top frame's scopes, the Arguments.
+    const st = await dc.stackTraceRequest({ threadId, startFrame: 0, levels: 20 });
+    const top = st.body.stackFrames[0];
+    const scopes = await dc.scopesRequest({ frameId: top.id });
+    const argsScope = scopes.body.scopes.find((s) => s.presentationHint === 'arguments' || s.name === 'Arguments') ?? scopes.body.scopes[0];
+    const vars = await dc.variablesRequest({ variablesReference: argsScope.variablesReference });
+    const tVars = performance.now();
+    if (top.name !== FUNC) throw new Error(`stopped in ${top.name}, not ${FUNC}`);
+    if (!vars.body.variables.some((v) => v.name === 'm')) throw new Error(`Arguments of ${FUNC} lack m: ${JSON.stringify(vars.body.variables)}`);
+    await launched;
+    await configured;
+
+    if (adapterPid) gdbPids = childrenOf(adapterPid);
+
+    const stepped = dc.waitForEvent('stopped', TIMEOUT);
+    stepped.catch(() => undefined);
+    const tNext = performance.now();
+    await dc.nextRequest({ threadId });
+    const sev = await stepped;
+    const tStepped = performance.now();
+    if (sev.body.reason !== 'step') throw new UnexpectedStop(`next ended with a "${sev.body.reason}" stop, not "step"`);
+
+    return { f5: tStop - t0, vars: tVars - t0, next: tStepped - tNext };
+  } catch (e) {
+    e.message += `\n--- adapter output (tail) ---\n${output}`;
+    throw e;
+  } finally {
+    await Promise.race([dc.disconnectRequest({ terminateDebuggee: true }).catch(() => undefined), sleep(10000)]);
+    dc.stopAdapter();
+    // The adapter promises that nothing is left running: check it, then make sure.
+    const end = Date.now() + 5000;
+    while (umidProcesses(umid).length && Date.now() < end) await sleep(50);
+    const leftPids = umidProcesses(umid);
+    const leftDir = existsSync(join(UML_DIR, umid));
+    const leftGdb = gdbPids.filter(alive);
+    if (leftPids.length) notes.push(`adapter run ${tag}: ${leftPids.length} UML process(es) of umid=${umid} still alive 5 s after disconnect (killed by the bench)`);
+    if (leftDir) notes.push(`adapter run ${tag}: ~/.uml/${umid} left behind after disconnect (removed by the bench)`);
+    for (const p of leftGdb) {
+      notes.push(`adapter run ${tag}: adapter child ${p} (gdb) alive after disconnect (killed by the bench)`);
+      try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    }
+    await sweep(umid);
+    rmSync(join(CACHE, 'sessions', umid), { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- raw gdb, batch (F5 to breakpoint)
+
+/** `gdb -batch -nx -x FILE`: wall time from spawn to the breakpoint-hit line on gdb's stdout. */
+async function rawBatchRun(tag) {
+  const umid = newUmid(tag);
+  const file = rawGdbinit(umid, 1, true);
+  let out = '';
+  let err = '';
+  const t0 = performance.now();
+  const gdb = spawn('gdb', ['-batch', '-nx', '-x', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const hitRe = new RegExp(`Breakpoint \\d+, ${FUNC} \\(.*\\n`);
+    const ms = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`raw gdb: no breakpoint hit within ${TIMEOUT} ms`)), TIMEOUT);
+      gdb.stdout.setEncoding('latin1');
+      gdb.stdout.on('data', (d) => {
+        out += d;
+        if (hitRe.test(out)) { clearTimeout(timer); resolve(performance.now() - t0); }
+        if (out.length > 200000) out = out.slice(-100000);
+      });
+      gdb.stderr.setEncoding('latin1');
+      gdb.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+      gdb.on('error', (e) => { clearTimeout(timer); reject(e); });
+      gdb.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`raw gdb exited (${code ?? sig}) before the breakpoint`)); });
+    });
+    return ms;
+  } catch (e) {
+    e.message += `\n--- raw gdb stdout (tail) ---\n${out.slice(-3000)}\n--- stderr ---\n${err}`;
+    throw e;
+  } finally {
+    // The kernel first (gdb dying would release it to run on), then gdb, then anything forked meanwhile.
+    await sweep(umid);
+    gdb.kill('SIGKILL');
+    await sweep(umid);
+    rmSync(file, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------- raw gdb, MI (next round trip)
+
+/** Minimal MI driver: tokens, result records, *stopped records. */
+class RawMi {
+  constructor(file) {
+    // The guest console gets its own pipe (fd 3): UML makes console descriptors non-blocking,
+    // which would corrupt gdb's MI stdout if they were shared.
+    this.proc = spawn('gdb', ['--interpreter=mi3', '-nx', '-x', file], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    this.buf = '';
+    this.log = '';
+    this.token = 1;
+    this.waiters = [];
+    this.proc.stdio[3].on('data', () => undefined);
+    this.proc.stdio[3].on('error', () => undefined);
+    this.proc.stdin.on('error', () => undefined);
+    this.proc.stderr.on('data', (d) => { this.log = (this.log + d).slice(-4000); });
+    this.proc.stdout.setEncoding('latin1');
+    this.proc.stdout.on('data', (d) => {
+      this.buf += d;
+      let i;
+      while ((i = this.buf.indexOf('\n')) >= 0) {
+        const line = this.buf.slice(0, i).replace(/\r$/, '');
+        this.buf = this.buf.slice(i + 1);
+        this.log = (this.log + line + '\n').slice(-4000);
+        for (const w of [...this.waiters]) {
+          if (w.test(line)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(line); }
+        }
+      }
+    });
+    this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r(`${code ?? sig}`)));
+    this.exited.then((how) => {
+      for (const w of this.waiters.splice(0)) w.reject(new Error(`raw MI gdb exited (${how})`));
+    });
+  }
+
+  /** Resolves with the first line matching `test` (registered before anything is sent). */
+  wait(test, ms = TIMEOUT) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`raw MI gdb: timeout waiting for ${test}`)), ms);
+      this.waiters.push({
+        test: typeof test === 'function' ? test : (l) => test.test(l),
+        resolve: (l) => { clearTimeout(timer); resolve(l); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+        toString: () => String(test),
+      });
+    });
+  }
+
+  async send(cmd) {
+    const t = this.token++;
+    const done = this.wait((l) => l.startsWith(`${t}^`));
+    this.proc.stdin.write(`${t}${cmd}\n`);
+    const line = await done;
+    if (line.startsWith(`${t}^error`)) throw new Error(`raw MI gdb: ${cmd}: ${line}`);
+    return line;
+  }
+}
+
+/** Raw MI gdb at the same breakpoint: time from writing -exec-next to its *stopped. */
+async function rawMiRun(tag) {
+  const umid = newUmid(tag);
+  const file = rawGdbinit(umid, 3, false);
+  const mi = new RawMi(file);
+  try {
+    await mi.wait(/^\(gdb\)/);  // the -x file has been read
+    const hit = mi.wait(/^\*stopped/);
+    await mi.send('-exec-run');
+    const stop = await hit;
+    if (!/reason="breakpoint-hit"/.test(stop) || !stop.includes(`func="${FUNC}"`)) throw new UnexpectedStop(`raw MI gdb: first stop is not ${FUNC}: ${stop}`);
+    // Untimed, to leave gdb in the state the adapter's gdb is in: the stack and arguments were read.
+    await mi.send('-stack-list-frames 0 19');
+    await mi.send('-stack-info-depth 1000');
+    await mi.send('-stack-list-variables --thread 1 --frame 0 --simple-values');
+
+    const stepped = mi.wait(/^\*stopped/);
+    const t0 = performance.now();
+    mi.proc.stdin.write(`${mi.token++}-exec-next\n`);
+    const s = await stepped;
+    const ms = performance.now() - t0;
+    if (!/reason="end-stepping-range"/.test(s)) throw new UnexpectedStop(`raw MI gdb: next ended with ${s}`);
+    return ms;
+  } catch (e) {
+    e.message += `\n--- raw MI gdb (tail) ---\n${mi.log}`;
+    throw e;
+  } finally {
+    await sweep(umid);
+    mi.proc.kill('SIGKILL');
+    await mi.exited;
+    await sweep(umid);
+    rmSync(file, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const fmt = (ms) => (ms < 100 ? ms.toFixed(1) : `${Math.round(ms)}`);  // next is a few ms: keep a decimal
+
+let failed = false;
+try {
+  console.log(`UML Kernel Debug benchmark: ${RUNS} run(s) each; kernel ${kernel}; gdb ${execFileSync('gdb', ['--version'], { encoding: 'utf8' }).split('\n')[0]}`);
+
+  process.stdout.write('warm-up: one untimed adapter launch (fills gdb\'s index cache) ... ');
+  await withRetry('warm-up', (sfx) => adapterRun(`warm${sfx}`));
+  const idx = join(CACHE, 'gdb-index');
+  const nIdx = existsSync(idx) ? readdirSync(idx).length : 0;
+  console.log(`done; index cache ${idx} holds ${nIdx} file(s)`);
+  process.stdout.write('warm-up: one untimed raw gdb launch (page cache for the raw side) ... ');
+  await rawBatchRun('warmraw');
+  console.log('done');
+
+  const ours = [];
+  const raw = [];
+  const rawNext = [];
+  for (let i = 1; i <= RUNS; i++) {
+    // Interleaved, so drift on the machine hits both sides alike.
+    const a = await withRetry(`adapter run ${i}`, (sfx) => adapterRun(`a${i}${sfx}`));
+    const r = await rawBatchRun(`r${i}`);
+    const m = await withRetry(`raw MI run ${i}`, (sfx) => rawMiRun(`m${i}${sfx}`));
+    ours.push(a); raw.push(r); rawNext.push(m);
+    console.log(`run ${i}/${RUNS}: ours F5->bp ${fmt(a.f5)} ms, F5->vars ${fmt(a.vars)} ms, next ${fmt(a.next)} ms | raw gdb F5->bp ${fmt(r)} ms, next ${fmt(m)} ms`);
+  }
+
+  const rows = [
+    ['F5 to breakpoint', 'ours (adapter, warm index cache)', ours.map((x) => x.f5)],
+    ['F5 to breakpoint', 'raw gdb -batch (no index cache)', raw],
+    ['next round trip', 'ours (DAP next -> stopped)', ours.map((x) => x.next)],
+    ['next round trip', 'raw gdb MI (-exec-next -> *stopped)', rawNext],
+    ['F5 to variables listed', 'ours (stop+stackTrace+scopes+variables)', ours.map((x) => x.vars)],
+    ['F5 to variables listed', 'raw gdb -batch, bare breakpoint', raw],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const runCols = Array.from({ length: RUNS }, (_, i) => `run${i + 1}`);
+  const colW = 7;
+  console.log('');
+  console.log(`${'metric'.padEnd(w0)}  ${'side'.padEnd(w1)}  ${runCols.map((c) => c.padStart(colW)).join('')}${'median'.padStart(colW + 1)}  (ms)`);
+  console.log('-'.repeat(w0 + w1 + 4 + colW * (RUNS + 1) + 7));
+  for (const [metric, side, xs] of rows) {
+    console.log(`${metric.padEnd(w0)}  ${side.padEnd(w1)}  ${xs.map((x) => fmt(x).padStart(colW)).join('')}${fmt(median(xs)).padStart(colW + 1)}`);
+  }
+  console.log('');
+  console.log('Note: ours is timed from the DAP launch request (adapter process already up, after initialize);');
+  console.log('raw gdb from its spawn. The adapter ran one untimed warm-up launch first, so its gdb index cache was warm.');
+  for (const n of notes) console.log(`Note: ${n}`);
+  console.log('');
+
+  const line = (name, o, r, target) => {
+    const ratio = o / r;
+    const ok = ratio <= Number(target);
+    console.log(`${name}: ours ${fmt(o)} ms, raw gdb ${fmt(r)} ms, ratio ${ratio.toFixed(2)} (target <= ${target}) ${ok ? 'OK' : 'MISS'}`);
+  };
+  line('F5 to breakpoint', median(ours.map((x) => x.f5)), median(raw), TARGETS.f5);
+  line('next round trip', median(ours.map((x) => x.next)), median(rawNext), TARGETS.next);
+  line('F5 to variables listed', median(ours.map((x) => x.vars)), median(raw), TARGETS.vars);
+} catch (e) {
+  failed = true;
+  console.error(`\nbench: failed to run: ${e.stack ?? e}`);
+} finally {
+  sweepAllSync();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
