@@ -2,16 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-
-/** A kernel tree built for UML: has arch/um and a built linux or vmlinux. */
-export function kernelBinaryIn(folder: string): string | undefined {
-  if (!fs.existsSync(path.join(folder, 'arch', 'um'))) return undefined;
-  for (const name of ['linux', 'vmlinux']) {
-    const p = path.join(folder, name);
-    if (fs.existsSync(p)) return p;
-  }
-  return undefined;
-}
+import { kernelBinaryIn } from '../uml/kernelTree';
 
 export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
   type: 'uml',

@@ -251,7 +251,7 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   private async resume(command: string): Promise<void> {
     await this.rt.exclusive(async () => {
-      await this.variables.reset();
+      this.variables.reset();
       await this.rt.resume(command);
     });
   }
@@ -279,6 +279,17 @@ export class UmlDebugSession extends LoggingDebugSession {
     if (this.ended) return;
     this.ended = true;
     void this.teardown().then(() => this.sendEvent(new TerminatedEvent()));
+  }
+
+  /** The client went away (stdin closed, SIGTERM): end the kernel and gdb before exiting. */
+  shutdown(): void {
+    void this.teardown().finally(() => super.shutdown());
+  }
+
+  /** Inline (in the extension host): VS Code disposes the session when it ends. */
+  dispose(): void {
+    void this.teardown();
+    super.dispose();
   }
 
   private async teardown(): Promise<void> {

@@ -42,20 +42,29 @@ async function bootIdle(tag: string) {
   const dc = await startClient();
   const out = collectOutput(dc);
   const umid = uniqueUmid(tag);
-  await launch(dc, testKernel(), { rootfs: idle, umid });
-  await waitForOutput(dc, /IDLE-UP/, out);
+  try {
+    await launch(dc, testKernel(), { rootfs: idle, umid });
+    await waitForOutput(dc, /IDLE-UP/, out);
+  } catch (e) {
+    await dc.stop().catch(() => undefined);
+    throw e;
+  }
   return { dc, out, umid };
 }
 
 test('disconnect while the guest runs ends kernel, guest processes and gdb', async () => {
   const { dc, umid } = await bootIdle('disc');
-  const pids = umidProcesses(umid);
-  const gdbPid = ppid(kernelPid(umid));
-  assert.ok(gdbProcesses().includes(gdbPid), 'the kernel runs under our gdb');
-  assert.ok(pids.length >= 2, `kernel and guest processes run: ${pids}`);
-  assert.ok(fs.existsSync(path.join(os.homedir(), '.uml', umid, 'pid')), 'instance dir exists while running');
-  await dc.disconnectRequest({ terminateDebuggee: true });
-  await dc.stop().catch(() => undefined);
+  let gdbPid: number;
+  try {
+    const pids = umidProcesses(umid);
+    gdbPid = ppid(kernelPid(umid));
+    assert.ok(gdbProcesses().includes(gdbPid), 'the kernel runs under our gdb');
+    assert.ok(pids.length >= 2, `kernel and guest processes run: ${pids}`);
+    assert.ok(fs.existsSync(path.join(os.homedir(), '.uml', umid, 'pid')), 'instance dir exists while running');
+    await dc.disconnectRequest({ terminateDebuggee: true });
+  } finally {
+    await dc.stop().catch(() => undefined);
+  }
   assert.deepStrictEqual(await waitGone(umid), []);
   assert.ok(!gdbProcesses().includes(gdbPid), 'no gdb left');
 });
@@ -108,7 +117,13 @@ test('the kernel killed from outside ends the session', async () => {
 
 test('the adapter process dying takes gdb and the kernel with it', async () => {
   const { dc, umid } = await bootIdle('adapterdies');
-  const adapterPid = ppid(ppid(kernelPid(umid)));
+  let adapterPid: number;
+  try {
+    adapterPid = ppid(ppid(kernelPid(umid)));
+  } catch (e) {
+    await dc.stop().catch(() => undefined);
+    throw e;
+  }
   process.kill(adapterPid, 'SIGKILL');
   // The client's stop() waits for an adapter that is already gone: do not wait on it long.
   await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
@@ -118,6 +133,16 @@ test('the adapter process dying takes gdb and the kernel with it', async () => {
   while (umidProcesses(umid).length && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
   assert.deepStrictEqual(umidProcesses(umid), []);
   fs.rmSync(path.join(os.homedir(), '.uml', umid), { recursive: true, force: true });
+});
+
+test('the client going away (adapter stdin closed) ends everything, instance directory included', async () => {
+  const { dc, umid } = await bootIdle('clientgone');
+  const adapter = (dc as unknown as { _adapterProcess: import('child_process').ChildProcess })._adapterProcess;
+  const exited = new Promise<void>((r) => adapter.once('exit', () => r()));
+  adapter.stdin!.end();
+  await exited;
+  await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+  assert.deepStrictEqual(await waitGone(umid), []);
 });
 
 async function launchError(args: Record<string, unknown>): Promise<string> {
