@@ -47,11 +47,16 @@ export class UmlRuntime extends EventEmitter {
       this.gdb.pipe(CONSOLE_FDS.outFd).on('data', (d: Buffer) => this.emit('output', d.toString('utf8'), 'stdout'));
       this.gdb.pipe(CONSOLE_FDS.inFd).on('error', () => undefined);
       this.gdb.pipe(CONSOLE_FDS.outFd).on('error', () => undefined);
-      // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream.
-      inferiorTty = await this.makeEarlyFifo();
     }
-    await this.gdb.send('-gdb-set mi-async on');
-    await this.gdb.send(`-interpreter-exec console ${miQuote(`source ${p.gdbinitPath}`)}`);
+    // Pipelined: gdb loads the kernel while the FIFO is made (F5 latency is a benchmark target).
+    const loaded = Promise.all([
+      this.gdb.send('-gdb-set mi-async on'),
+      this.gdb.send(`-interpreter-exec console ${miQuote(`source ${p.gdbinitPath}`)}`),
+    ]);
+    loaded.catch(() => undefined);
+    // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream.
+    if (internal) inferiorTty = await this.makeEarlyFifo();
+    await loaded;
     if (inferiorTty) await this.gdb.send(`-inferior-tty-set ${miQuote(inferiorTty)}`);
   }
 
