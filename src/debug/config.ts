@@ -20,6 +20,19 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   trace?: boolean;
 }
 
+export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments {
+  /** Host pid of the UML kernel (the pid in ~/.uml/<umid>/pid). */
+  pid?: number;
+  /** Or the instance id: the pid is read from <umlDir>/<umid>/pid. */
+  umid?: string;
+  /** Kernel binary for symbols; default: the running binary (/proc/<pid>/exe). */
+  kernel?: string;
+  gdbPath?: string;
+  umlDir?: string;
+  setupCommands?: string[];
+  trace?: boolean;
+}
+
 export const DEFAULT_MEM = '256M';
 
 /** Prefixes that send a debug console line to gdb's CLI instead of evaluating it. */

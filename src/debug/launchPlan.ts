@@ -2,13 +2,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UmlLaunchArguments, DEFAULT_MEM } from './config';
+import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from './config';
 import { ConfigError, ConsoleWiring, RootfsKind, checkMem, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
 import { checkKernel, KernelInfo } from '../uml/kernelCheck';
-import { findExecutable, runningPid, cacheDir } from '../uml/host';
+import { findExecutable, runningPid, cacheDir, isAlive } from '../uml/host';
 import { gdbinit } from '../gdb/gdbinit';
 
 export interface LaunchPlan {
+  /** launch: we start the kernel under gdb and end it; attach: gdb joins a running one and leaves it running. */
+  mode: 'launch' | 'attach';
+  attachPid?: number;
   kernel: KernelInfo;
   umid: string;
   umlDir: string;
@@ -71,8 +74,51 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
     setupCommands: a.setupCommands,
   });
   return {
-    kernel, umid, umlDir, gdbPath, cwd, env: a.env, args,
+    mode: 'launch', kernel, umid, umlDir, gdbPath, cwd, env: a.env, args,
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
     console: consoleMode, stopOnEntry: !!a.stopOnEntry,
   };
+}
+
+/** Attach to a running UML kernel, found by pid or umid. */
+export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
+  const umlDir = a.umlDir ?? path.join(os.homedir(), '.uml');
+  let pid = a.pid;
+  let umid = a.umid;
+  if (!pid) {
+    if (!umid) throw new ConfigError('Attach needs "pid" or "umid" in launch.json (see ~/.uml/<umid>/pid).');
+    checkUmid(umid);
+    pid = runningPid(umlDir, umid);
+    if (!pid) throw new ConfigError(`No running UML instance "${umid}" under ${umlDir}. Start it first, or check "umid"/"umlDir".`);
+  }
+  if (!isAlive(pid)) throw new ConfigError(`No process ${pid}: the UML instance is not running. Check "pid" in launch.json.`);
+  const tracer = tracerOf(pid);
+  if (tracer) throw new ConfigError(`Process ${pid} is already being debugged (by pid ${tracer}). Detach that debugger first.`);
+  const argv = readArgv(pid);
+  umid ??= argv.find((x) => x.startsWith('umid='))?.slice(5) ?? String(pid);
+  let kernelPath = a.kernel;
+  if (!kernelPath) {
+    try { kernelPath = fs.readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''); } catch { kernelPath = argv[0]; }
+  }
+  const kernel = checkKernel(kernelPath);
+  const gdbPath = a.gdbPath ?? 'gdb';
+  if (!findExecutable(gdbPath)) throw new ConfigError(`gdb not found: "${gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`);
+  const sessionDir = path.join(cacheDir(), 'sessions', `attach-${umid}`);
+  const text = gdbinit({
+    kernel: kernel.kernel, buildDir: kernel.buildDir, gdbScripts: kernel.gdbScripts,
+    indexCacheDir: path.join(cacheDir(), 'gdb-index'), setupCommands: a.setupCommands,
+  });
+  return {
+    mode: 'attach', attachPid: pid, kernel, umid, umlDir, gdbPath, args: [],
+    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
+    console: 'internalConsole', stopOnEntry: false,
+  };
+}
+
+function readArgv(pid: number): string[] {
+  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean); } catch { return []; }
+}
+
+function tracerOf(pid: number): number {
+  try { return Number(/^TracerPid:\s*(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; }
 }

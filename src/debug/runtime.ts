@@ -33,7 +33,7 @@ export class UmlRuntime extends EventEmitter {
     const p = this.plan;
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
-    const internal = p.console === 'internalConsole';
+    const internal = p.mode === 'launch' && p.console === 'internalConsole';
     this.gdb = Gdb.start({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
     this.gdb.on('sent', (c: string) => this.log(`-> ${c}`));
     this.gdb.on('exec', (r: MiRecord) => this.onExec(r));
@@ -69,6 +69,14 @@ export class UmlRuntime extends EventEmitter {
     if (this.plan.stopOnEntry) await this.gdb.send('-break-insert -t start_kernel');
     this.state = 'running';
     await this.gdb.send('-exec-run');
+  }
+
+  /** Attaches gdb to the running kernel; it stays stopped until the first resume. */
+  async attach(): Promise<void> {
+    const stop = new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+    this.state = 'running';
+    await this.gdb.send(`-target-attach ${this.plan.attachPid}`);
+    await stop;
   }
 
   /** Serialises operations that interrupt and resume the guest. */
@@ -145,6 +153,16 @@ export class UmlRuntime extends EventEmitter {
     this.emit('exited', `gdb ${how} unexpectedly; the kernel was stopped.${stderr.trim() ? ` gdb said: ${stderr.trim().slice(-500)}` : ''}`, true);
   }
 
+  private async detach(): Promise<void> {
+    if (!this.gdb || this.gdb.exited || this.state === 'exited' || this.state === 'idle') return;
+    if (this.state === 'running') {
+      const stop = new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+      await this.gdb.send('-exec-interrupt');
+      await Promise.race([stop, new Promise((r) => setTimeout(r, 3000))]);
+    }
+    await this.gdb.send('-target-detach');
+  }
+
   private async makeEarlyFifo(): Promise<string> {
     const fifo = path.join(this.plan.sessionDir, 'early-output');
     fs.rmSync(fifo, { force: true });
@@ -161,10 +179,19 @@ export class UmlRuntime extends EventEmitter {
     return fifo;
   }
 
-  /** Ends the kernel (all its host processes) and gdb, removes ~/.uml/<umid>. Idempotent. */
+  /**
+   * launch: ends the kernel (all its host processes) and gdb, removes ~/.uml/<umid>.
+   * attach: detaches and leaves the guest running. Idempotent.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.plan.mode === 'attach') {
+      await this.detach().catch(() => undefined);
+      if (this.gdb) await this.gdb.exit(1500).catch(() => undefined);
+      this.state = 'exited';
+      return;
+    }
     const extra = this.inferiorPid ? [this.inferiorPid] : [];
     killInstance(this.plan.umlDir, this.plan.umid, extra);
     if (this.gdb) await this.gdb.exit(1500).catch(() => undefined);

@@ -3,8 +3,9 @@ import {
   LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { UmlLaunchArguments, gdbCommandOf } from './config';
-import { makeLaunchPlan } from './launchPlan';
+import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
+import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
+import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
 import { Breakpoints } from './breakpoints';
 import { Variables } from './variables';
@@ -27,6 +28,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private clientRunsInTerminal = false;
   private terminal: ConsoleTerminal | undefined;
   private ended = false;
+  private noDebug: NoDebugRun | undefined;
 
   constructor() {
     super();
@@ -60,6 +62,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       if ((args.console ?? 'integratedTerminal') === 'integratedTerminal' && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
+      if (args.noDebug) return await this.runWithoutDebugging(response, plan);
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
@@ -80,6 +83,41 @@ export class UmlDebugSession extends LoggingDebugSession {
     } catch (e) {
       await this.teardown();
       this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
+    }
+  }
+
+  private async runWithoutDebugging(response: DebugProtocol.LaunchResponse, plan: LaunchPlan): Promise<void> {
+    const run = new NoDebugRun(plan);
+    this.noDebug = run;
+    run.on('output', (t: string, c: string) => this.out(t, c));
+    run.on('exited', (why: string) => { this.out(`${why}\n`); this.end(); });
+    this.sendEvent(new InitializedEvent());
+    await this.configurationDone;
+    const inTerminal = plan.console === 'integratedTerminal' ? (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: DebugProtocol.Response) => void) => this.runInTerminalRequest(a, 10000, cb) : undefined;
+    await run.start(inTerminal);
+    this.out(`UML instance ${plan.umid} runs without debugging.\n`);
+    this.sendResponse(response);
+  }
+
+  protected async attachRequest(response: DebugProtocol.AttachResponse, args: UmlAttachArguments): Promise<void> {
+    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    try {
+      const plan = makeAttachPlan(args);
+      const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
+      this.runtime = rt;
+      this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
+      this.wire(rt);
+      await rt.start();
+      this.breakpoints = new Breakpoints(rt.gdb);
+      this.variables = new Variables(rt.gdb);
+      await rt.attach();
+      this.sendEvent(new InitializedEvent());
+      await this.configurationDone;
+      await rt.resume('-exec-continue');
+      this.sendResponse(response);
+    } catch (e) {
+      await this.teardown();
+      this.sendErrorResponse(response, { id: 1003, format: (e as Error).message, showUser: true });
     }
   }
 
@@ -293,6 +331,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private async teardown(): Promise<void> {
+    await this.noDebug?.stop();
     await this.runtime?.dispose();
     this.terminal?.close();
   }

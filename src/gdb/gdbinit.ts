@@ -6,7 +6,7 @@ export interface GdbinitInput {
   buildDir: string;          // the kernel's build directory (holds vmlinux-gdb.py)
   gdbScripts?: string;       // vmlinux-gdb.py when present
   indexCacheDir: string;
-  args: string[];            // kernel command line, one switch per entry
+  args?: string[];           // kernel command line, one switch per entry (none when attaching)
   setupCommands?: string[];
 }
 
@@ -19,7 +19,7 @@ const UML_SIGNALS: Array<[string, string]> = [
 ];
 
 export function gdbinit(i: GdbinitInput): string {
-  for (const a of i.args) {
+  for (const a of i.args ?? []) {
     if (/[\s]/.test(a)) throw new Error(`kernel argument with whitespace: ${a}`);
   }
   const L: string[] = [];
@@ -49,7 +49,7 @@ export function gdbinit(i: GdbinitInput): string {
   for (const [sig, why] of UML_SIGNALS) line(`${sig}: ${why}. Stopping on it would stop on every tick/fault.`, `handle ${sig} nostop noprint pass`);
   line('UML forks helper processes and guest processes run as host processes: stay with the kernel, leave children alone.',
     'set follow-fork-mode parent', 'set detach-on-fork on');
-  line('The kernel command line (UML switches and kernel parameters).', `set args ${i.args.join(' ')}`);
+  if (i.args) line('The kernel command line (UML switches and kernel parameters).', `set args ${i.args.join(' ')}`);
   if (i.setupCommands?.length) line('setupCommands from launch.json.', ...i.setupCommands);
   return L.join('\n');
 }

@@ -34,7 +34,7 @@ export function makeRootfs(initScript: string): string {
   for (const d of ['bin', 'proc', 'sys', 'dev', 'etc', 'tmp']) fs.mkdirSync(path.join(dir, d));
   fs.copyFileSync(busybox(), path.join(dir, 'bin', 'busybox'));
   fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
-  fs.writeFileSync(path.join(dir, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n${initScript}\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nmount -t sysfs sys /sys\n${initScript}\n`, { mode: 0o755 });
   return dir;
 }
 

@@ -1,0 +1,45 @@
+// A guest started by hand (no debugger), the way users start UML from a terminal today.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn, ChildProcess } from 'child_process';
+import { testKernel } from './testKernel';
+import { umidProcesses } from '../../src/uml/host';
+
+export interface Guest {
+  umid: string;
+  proc: ChildProcess;
+  output(): string;
+  waitFor(re: RegExp, ms?: number): Promise<void>;
+  kill(): void;
+}
+
+export async function startGuest(rootfs: string, umid: string, extraArgs: string[] = []): Promise<Guest> {
+  const proc = spawn(testKernel(), ['mem=64M', `umid=${umid}`, 'root=/dev/root', 'rootfstype=hostfs', `hostfs=${rootfs}`, 'rw', 'init=/init', 'con=null', 'ssl=null', 'con0=null,fd:1', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const g: Guest = {
+    umid,
+    proc,
+    output: () => out,
+    async waitFor(re, ms = 30000) {
+      const end = Date.now() + ms;
+      while (!re.test(out)) {
+        if (Date.now() > end) throw new Error(`guest ${umid} never printed ${re}:\n${out.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    kill() {
+      for (const p of umidProcesses(umid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+      fs.rmSync(path.join(os.homedir(), '.uml', umid), { recursive: true, force: true });
+    },
+  };
+  const pidFile = path.join(os.homedir(), '.uml', umid, 'pid');
+  const end = Date.now() + 30000;
+  while (!fs.existsSync(pidFile)) {
+    if (Date.now() > end) { g.kill(); throw new Error(`guest ${umid} did not start:\n${out}`); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return g;
+}
