@@ -2,6 +2,9 @@
 import * as vscode from 'vscode';
 import { UmlDebugSession } from './debug/session';
 import { UmlConfigurationProvider } from './debug/configProvider';
+import { registerSessionCommands } from './debug/commands';
+import { InstancesProvider } from './views/instancesView';
+import { registerInstanceCommands } from './views/instanceCommands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new UmlConfigurationProvider();
@@ -13,6 +16,17 @@ export function activate(context: vscode.ExtensionContext): void {
       createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession()),
     }),
   );
+  registerSessionCommands(context);
+
+  const instances = new InstancesProvider();
+  context.subscriptions.push(instances, vscode.window.registerTreeDataProvider('umlInstances', instances));
+  registerInstanceCommands(context, instances);
+  // Which instances belong to debug sessions of this window.
+  const umidOf = (s: vscode.DebugSession) => (s.type === 'uml' ? (s.configuration.umid as string | undefined) : undefined);
+  context.subscriptions.push(
+    vscode.debug.onDidStartDebugSession((s) => { const u = umidOf(s); if (u) { instances.marks.owned.add(u); instances.refresh(); } }),
+    vscode.debug.onDidTerminateDebugSession((s) => { const u = umidOf(s); if (u) { instances.marks.owned.delete(u); instances.refresh(); } }),
+  );
 }
 
-export function deactivate(): void { /* sessions end their own processes on dispose */ }
+export function deactivate(): void { /* sessions and views dispose their own processes and timers */ }

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { kernelBinaryIn } from '../uml/kernelTree';
+import { freshUmid } from '../uml/cmdline';
+import { umlDir } from '../config';
 
 export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
   type: 'uml',
@@ -32,7 +34,18 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
       const rootfs = path.join(dir, 'rootfs');
       if (fs.existsSync(rootfs)) config.rootfs = rootfs; else delete config.rootfs;
     }
-    if (!config.cwd && folder) config.cwd = folder.uri.fsPath;
+    if (!config.cwd && folder && config.request === 'launch') config.cwd = folder.uri.fsPath;
+    // Known before the adapter starts, so the Instances view can tell which instance is ours.
+    if (config.request === 'launch' && !config.umid) config.umid = freshUmid();
+    if (!config.umlDir && vscode.workspace.getConfiguration('umlKernelDebug').get<string>('umlDir')) config.umlDir = umlDir();
     return config;
   }
+}
+
+/** The launch configuration F5 would use here: the first "uml" launch in launch.json, else the default. */
+export async function launchConfigurationFor(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration | undefined> {
+  const configs = vscode.workspace.getConfiguration('launch', folder?.uri).get<vscode.DebugConfiguration[]>('configurations', []);
+  const mine = configs.find((c) => c.type === 'uml' && c.request === 'launch');
+  if (mine) return mine;
+  return new UmlConfigurationProvider().resolveDebugConfiguration(folder, { type: '', request: '', name: '' });
 }

@@ -52,10 +52,15 @@ async function viaRelay(python: string, socket: string, command: string, timeout
   const r = await execa(python, ['-c', RELAY, socket, String(timeoutMs / 1000)], {
     input: encodeRequest(command), reject: false, timeout: timeoutMs + 2000, encoding: 'utf8',
   });
-  if (r.exitCode === 3 || r.timedOut) throw notAnswering(socket);
+  const parts: ReplyPart[] = r.stdout.split('\n').filter(Boolean).map((h) => decodeReply(Buffer.from(h, 'hex')));
+  if (r.exitCode === 3 || r.timedOut) {
+    // Some commands (e.g. sysrq m on 6.1) stop mid-reply and wedge the guest: keep what came.
+    if (!parts.length) throw notAnswering(socket);
+    const partial = joinReply(parts);
+    return { ...partial, text: `${partial.text}\n[reply incomplete: the guest stopped answering after ${parts.length} parts]`, incomplete: true };
+  }
   if (r.exitCode === 2) throw gone(socket);
   if (r.exitCode !== 0) throw new MconsoleError(`mconsole relay failed: ${r.stderr || r.exitCode}`);
-  const parts: ReplyPart[] = r.stdout.split('\n').filter(Boolean).map((h) => decodeReply(Buffer.from(h, 'hex')));
   return joinReply(parts);
 }
 

@@ -7,7 +7,7 @@ export const SYSRQ: Array<[string, string]> = [
   ['f', 'call the OOM killer'],
   ['i', 'send SIGKILL to all processes except init'],
   ['l', 'show a backtrace of all active CPUs'],
-  ['m', 'show memory usage'],
+  ['m', 'show memory usage (on UML 6.1 the mconsole reply stops midway and the guest wedges)'],
   ['o', 'power off'],
   ['p', 'show registers and flags'],
   ['q', 'show armed timers'],

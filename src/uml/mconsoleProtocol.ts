@@ -30,7 +30,7 @@ export function decodeReply(b: Buffer): ReplyPart {
   return { err, more, text };
 }
 
-export interface Reply { ok: boolean; text: string }
+export interface Reply { ok: boolean; text: string; incomplete?: boolean }
 
 /** Joins a multi-part reply (the `more` flag); err is only ever set on the first part. */
 export function joinReply(parts: ReplyPart[]): Reply {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop } from '../support/dap';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, stopClient } from '../support/dap';
 
 let rootfs: string;
 before(() => {
@@ -70,7 +70,7 @@ test('function breakpoint: stack, arguments, evaluate, step, continue to powerof
     await waitForOutput(dc, /READ-DONE/, out);
     assert.match(out.text(), /GUEST-UP/);
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -90,7 +90,7 @@ test('line breakpoint in fs/proc/cmdline.c', async () => {
     assert.strictEqual(st.body.stackFrames[0].source!.path, file);
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });

@@ -8,7 +8,7 @@ import { spawn, ChildProcess } from 'child_process';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { startClient, collectOutput, uniqueUmid, waitGone } from '../support/dap';
+import { startClient, collectOutput, uniqueUmid, waitGone, stopClient } from '../support/dap';
 
 let rootfs: string;
 before(() => {
@@ -79,7 +79,7 @@ test('the guest console runs in a terminal with a real tty, and typing reaches t
     assert.match(screen, /UML guest console closed/);
   } finally {
     term?.kill('SIGKILL');
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
   assert.ok(!fs.existsSync(`${process.env.HOME}/.uml/${umid}`));

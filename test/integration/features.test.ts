@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import * as path from 'path';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, topFrame } from '../support/dap';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, topFrame, stopClient } from '../support/dap';
 
 let loop: string;   // reads /proc/cmdline forever, marking each read
 let once: string;   // three reads, then power off
@@ -40,7 +40,7 @@ test('pause while the guest runs: host frames labelled, kernel frame focused; co
     await waitForOutput(dc, new RegExp(`READ ${before + 3}\\b`), out);
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -73,7 +73,7 @@ test('a breakpoint set while the guest runs is hit; removing it while running le
     assert.strictEqual(stops, stopsBefore);
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -94,7 +94,7 @@ test('conditional breakpoint: a false condition never stops, a true one does', a
     assert.strictEqual(stops, 0);
     assert.match(out.text(), /READS-DONE/);
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 
@@ -111,7 +111,7 @@ test('conditional breakpoint: a false condition never stops, a true one does', a
     assert.strictEqual(v.body.result, '0x1');
     await dc2.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc2.stop().catch(() => undefined);
+    await stopClient(dc2);
   }
   assert.deepStrictEqual(await waitGone(umid2), []);
 });
@@ -133,7 +133,7 @@ test('hit count: stops on the Nth hit, as gdb counts them', async () => {
     assert.match(bad.body.breakpoints[0].message!, />=N/);
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -154,7 +154,7 @@ test('logpoint: logs with expressions evaluated, never stops', async () => {
     assert.ok(logged.length >= 3, `logged once per hit, at least 3: ${logged.length}`);
     assert.match(out.text(), /READS-DONE/);
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -198,7 +198,7 @@ test('gdb commands in the debug console, setVariable, registers, lazy struct pag
     assert.deepStrictEqual(page.body.variables.map((c) => c.value), ["97 'a'", "116 't'"]);
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -228,7 +228,7 @@ test('stopOnEntry stops at start_kernel; step in and step out', async () => {
     assert.strictEqual((await s).body.reason, 'step');
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop } from '../support/dap';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, stopClient } from '../support/dap';
 import { umidProcesses } from '../../src/uml/host';
 
 let idle: string;
@@ -46,7 +46,7 @@ async function bootIdle(tag: string) {
     await launch(dc, testKernel(), { rootfs: idle, umid });
     await waitForOutput(dc, /IDLE-UP/, out);
   } catch (e) {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
     throw e;
   }
   return { dc, out, umid };
@@ -63,7 +63,7 @@ test('disconnect while the guest runs ends kernel, guest processes and gdb', asy
     assert.ok(fs.existsSync(path.join(os.homedir(), '.uml', umid, 'pid')), 'instance dir exists while running');
     await dc.disconnectRequest({ terminateDebuggee: true });
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
   assert.ok(!gdbProcesses().includes(gdbPid), 'no gdb left');
@@ -81,7 +81,7 @@ test('terminate while stopped at a breakpoint ends everything', async () => {
     await dc.terminateRequest({});
     await terminated;
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
     removeRootfs(rootfs);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
@@ -97,7 +97,7 @@ test('gdb dying ends the session with a clear message and kills the kernel', asy
     await terminated;
     assert.match(out.text(), /gdb was killed by SIGKILL unexpectedly/);
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -110,7 +110,7 @@ test('the kernel killed from outside ends the session', async () => {
     await terminated;
     assert.match(out.text(), /killed by SIGKILL/);
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
@@ -121,12 +121,12 @@ test('the adapter process dying takes gdb and the kernel with it', async () => {
   try {
     adapterPid = ppid(ppid(kernelPid(umid)));
   } catch (e) {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
     throw e;
   }
   process.kill(adapterPid, 'SIGKILL');
   // The client's stop() waits for an adapter that is already gone: do not wait on it long.
-  await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+  await stopClient(dc);
   // gdb sees EOF on its MI input and quits, killing its inferior; the kernel's own
   // helpers go with it. The instance directory stays (UML did not halt): report only processes.
   const end = Date.now() + 15000;
@@ -141,7 +141,7 @@ test('the client going away (adapter stdin closed) ends everything, instance dir
   const exited = new Promise<void>((r) => adapter.once('exit', () => r()));
   adapter.stdin!.end();
   await exited;
-  await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+  await stopClient(dc);
   assert.deepStrictEqual(await waitGone(umid), []);
 });
 
@@ -154,7 +154,7 @@ async function launchError(args: Record<string, unknown>): Promise<string> {
   } catch (e) {
     return (e as Error).message;
   } finally {
-    await dc.stop().catch(() => undefined);
+    await stopClient(dc);
   }
 }
 

@@ -37,7 +37,8 @@ after(async () => {
   fs.rmSync(disk, { force: true });
 });
 
-const mc = (cmd: string) => mconsole(mconsoleSocket(umlDir, g.umid), cmd);
+// Generous: a loaded 2-core CI machine answers slowly; a guest that truly hangs still fails the test.
+const mc = (cmd: string) => mconsole(mconsoleSocket(umlDir, g.umid), cmd, { timeoutMs: 15000 });
 const ticks = () => (g.output().match(/TICK \d+/g) ?? []).length;
 
 test('version matches the test kernel', async () => {
@@ -56,9 +57,10 @@ test('proc meminfo: a multi-part reply, joined', async () => {
 });
 
 test('sysrq: the reply carries the kernel\'s output', async () => {
-  const r = await mc(cmd.sysrq('m'));
+  const r = await mc(cmd.sysrq('h'));
   assert.strictEqual(r.ok, true);
-  assert.match(r.text, /Show Memory|Mem-Info/);
+  assert.match(r.text, /sysrq: HELP : .*show-memory-usage\(m\)/);
+  assert.strictEqual(r.incomplete, undefined);
 });
 
 test('stop pauses the whole guest, go resumes it', async () => {

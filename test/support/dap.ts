@@ -83,3 +83,10 @@ export async function topFrame(dc: DebugClient, threadId: number): Promise<Debug
   const st = await dc.stackTraceRequest({ threadId, startFrame: 0, levels: 20 });
   return st.body.stackFrames[0];
 }
+
+/** DebugClient.stop() never resolves when the adapter has already exited: bound it, allow repeats. */
+export async function stopClient(dc: DebugClient): Promise<void> {
+  // A dead adapter's stdin raises EPIPE on the disconnect stop() writes.
+  (dc as unknown as { _adapterProcess?: { stdin?: NodeJS.WritableStream } })._adapterProcess?.stdin?.on('error', () => undefined);
+  await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+}

@@ -1,0 +1,13 @@
+// Extension settings.
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export function umlDir(): string {
+  const s = vscode.workspace.getConfiguration('umlKernelDebug').get<string>('umlDir', '').trim();
+  return s ? s.replace(/^~(?=\/|$)/, os.homedir()) : path.join(os.homedir(), '.uml');
+}
+
+export function mconsoleTimeoutMs(): number {
+  return vscode.workspace.getConfiguration('umlKernelDebug').get<number>('mconsoleTimeout', 3000);
+}
