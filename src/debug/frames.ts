@@ -13,23 +13,24 @@ export const frameOf = (id: number) => ({ thread: Math.floor(id / FRAME_BASE), l
  * sigsuspend: those frames are labelled [host] and de-emphasised so VS Code focuses the
  * first kernel frame, where the kernel was.
  */
-export function isHostFrame(f: MiTuple): boolean {
+export function isHostFrame(f: MiTuple, exists: (path: string) => boolean = () => true): boolean {
   const func = str(f.func) ?? '';
   const file = str(f.fullname) ?? str(f.file);
   if (func === '<signal handler called>') return true;
-  if (!file) return true;
+  if (!file || !file.startsWith('/') || !exists(file)) return true;  // libc: ./signal/../sysdeps/...
   return /\/arch\/um\/os-Linux\//.test(file) || /^arch\/um\/os-Linux\//.test(str(f.file) ?? '');
 }
 
-export function toDapFrames(thread: number, frames: MiValue[]): DebugProtocol.StackFrame[] {
+export function toDapFrames(thread: number, frames: MiValue[], exists: (path: string) => boolean = () => true): DebugProtocol.StackFrame[] {
   // Frames above the signal trampoline are always host frames (the handler that gdb's SIGINT hit).
   const tuples = frames.map((f) => tuple(f) ?? {});
   const trampoline = tuples.findIndex((f) => str(f.func) === '<signal handler called>');
   return tuples.map((f, i) => {
     const level = Number(str(f.level) ?? i);
     const func = str(f.func) ?? str(f.addr) ?? '??';
-    const host = (trampoline >= 0 && i <= trampoline) || isHostFrame(f);
-    const full = str(f.fullname);
+    const host = (trampoline >= 0 && i <= trampoline) || isHostFrame(f, exists);
+    const fullname = str(f.fullname);
+    const full = fullname && fullname.startsWith('/') && exists(fullname) ? fullname : undefined;
     const line = Number(str(f.line) ?? 0);
     const frame: DebugProtocol.StackFrame = {
       id: frameId(thread, level),

@@ -23,6 +23,8 @@ export interface LaunchPlan {
   gdbinitText: string;
   sessionDir: string;
   console: 'integratedTerminal' | 'internalConsole';
+  /** integratedTerminal under gdb: the terminal's tty, which the kernel opens as its console. */
+  consoleTty?: string;
   stopOnEntry: boolean;
 }
 
@@ -42,7 +44,12 @@ export function rootfsKind(rootfs: string | undefined): RootfsKind {
   throw new ConfigError(`"rootfs": ${rootfs} is neither a directory (hostfs) nor an image file (ubd0).`);
 }
 
-export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): LaunchPlan {
+/**
+ * consoleTty: for integratedTerminal under gdb, the terminal's tty (a placeholder while
+ * validating, before the terminal is opened). Without it, integratedTerminal means the kernel
+ * itself runs in the terminal (run without debugging).
+ */
+export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole', consoleTty?: string): LaunchPlan {
   const cwd = a.cwd;
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(cwd ?? process.cwd(), p));
   const mem = a.mem ?? DEFAULT_MEM;
@@ -57,7 +64,8 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   if (!findExecutable(gdbPath)) {
     throw new ConfigError(`gdb not found: "${gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`);
   }
-  const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS } : { kind: 'stdio' };
+  const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS }
+    : consoleTty ? { kind: 'tty', path: consoleTty } : { kind: 'stdio' };
   const args = kernelCmdline({ rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs, console: wiring });
   const umlDir = a.umlDir ?? umlDirFromArgs(args, os.homedir());
   const pid = runningPid(umlDir, umid);
@@ -76,7 +84,7 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   return {
     mode: 'launch', kernel, umid, umlDir, gdbPath, cwd, env: a.env, args,
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
-    console: consoleMode, stopOnEntry: !!a.stopOnEntry,
+    console: consoleMode, consoleTty, stopOnEntry: !!a.stopOnEntry,
   };
 }
 

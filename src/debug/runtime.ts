@@ -4,9 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execa } from 'execa';
 import { Gdb, GdbError } from '../gdb/gdb';
-import { MiRecord, miQuote, str } from '../gdb/mi';
+import { MiRecord, miQuote, str, tuple } from '../gdb/mi';
 import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
-import { killInstance } from '../uml/host';
+import { killInstance, pruneSessions } from '../uml/host';
 
 export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
 
@@ -24,13 +24,14 @@ export class UmlRuntime extends EventEmitter {
   private earlyFifo: string | undefined;
   private earlyStream: fs.ReadStream | undefined;
 
-  constructor(readonly plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined) {
+  constructor(public plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined) {
     super();
   }
 
   /** Writes the gdbinit, starts gdb and loads the kernel. Does not run it yet. */
-  async start(inferiorTty?: string): Promise<void> {
+  async start(): Promise<void> {
     const p = this.plan;
+    pruneSessions(path.dirname(p.sessionDir), 20);
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
     const internal = p.mode === 'launch' && p.console === 'internalConsole';
@@ -54,10 +55,11 @@ export class UmlRuntime extends EventEmitter {
       this.gdb.send(`-interpreter-exec console ${miQuote(`source ${p.gdbinitPath}`)}`),
     ]);
     loaded.catch(() => undefined);
-    // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream.
-    if (internal) inferiorTty = await this.makeEarlyFifo();
+    // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream:
+    // they go through a FIFO to the Debug Console, or to the console terminal.
+    const early = p.mode === 'launch' ? await this.makeEarlyFifo(p.consoleTty) : undefined;
     await loaded;
-    if (inferiorTty) await this.gdb.send(`-inferior-tty-set ${miQuote(inferiorTty)}`);
+    if (early) await this.gdb.send(`-inferior-tty-set ${miQuote(early)}`);
   }
 
   /** Writes to the guest console (internalConsole): what the user types in the debug console. */
@@ -65,8 +67,13 @@ export class UmlRuntime extends EventEmitter {
     if (this.plan.console === 'internalConsole' && !this.gdb.exited) this.gdb.pipe(CONSOLE_FDS.inFd).write(text);
   }
 
+  /** gdb number of the breakpoint on panic(): a kernel panic stops there, as an exception. */
+  panicBreakpoint: number | undefined;
+
   async run(): Promise<void> {
     if (this.plan.stopOnEntry) await this.gdb.send('-break-insert -t start_kernel');
+    const bp = await this.gdb.send('-break-insert panic').catch(() => undefined);
+    this.panicBreakpoint = bp ? Number(str(tuple(bp.results.bkpt)?.number)) : undefined;
     this.state = 'running';
     await this.gdb.send('-exec-run');
   }
@@ -140,6 +147,7 @@ export class UmlRuntime extends EventEmitter {
   private onExited(r: MiRecord): void {
     if (this.state === 'exited') return;
     this.state = 'exited';
+    if (this.disposed) return;  // we ended it (Stop): "killed by SIGKILL" is no news
     const reason = str(r.results.reason);
     const code = str(r.results['exit-code']);
     const sig = str(r.results['signal-name']);
@@ -163,7 +171,7 @@ export class UmlRuntime extends EventEmitter {
     await this.gdb.send('-target-detach');
   }
 
-  private async makeEarlyFifo(): Promise<string> {
+  private async makeEarlyFifo(terminalTty?: string): Promise<string> {
     const fifo = path.join(this.plan.sessionDir, 'early-output');
     fs.rmSync(fifo, { force: true });
     await execa('mkfifo', [fifo]);
@@ -171,10 +179,16 @@ export class UmlRuntime extends EventEmitter {
     // O_RDWR keeps the open from blocking and the reader from seeing EOF between writers.
     const fd = fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
     this.earlyStream = fs.createReadStream('', { fd, autoClose: true });
+    const toTerminal = terminalTty ? fs.createWriteStream(terminalTty, { flags: 'w' }) : undefined;
+    toTerminal?.on('error', () => undefined);
     this.earlyStream.on('data', (d) => {
+      // gdb's child says this when the kernel's stdio is not a terminal: expected, not news.
       const t = d.toString().replace(/^&"warning: GDB: Failed to set controlling terminal.*\n/m, '');
-      if (t) this.emit('output', t, 'stdout');
+      if (!t) return;
+      if (toTerminal) toTerminal.write(t.replace(/\r?\n/g, '\r\n'));
+      else this.emit('output', t, 'stdout');
     });
+    this.earlyStream.on('close', () => toTerminal?.end());
     this.earlyStream.on('error', () => undefined);
     return fifo;
   }

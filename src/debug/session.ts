@@ -1,10 +1,12 @@
 // The DAP session: thin. It maps requests onto the runtime (gdb + UML), breakpoints and variables.
+import * as fs from 'fs';
 import {
   LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
 import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
+import { freshUmid } from '../uml/cmdline';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
 import { Breakpoints } from './breakpoints';
@@ -19,6 +21,14 @@ import { ConsoleTerminal } from './consoleTerminal';
 // The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
 const NOISE = /^\s*(\[(Detaching after (v)?fork|New Thread|Thread 0x[0-9a-f]+ \(LWP \d+\) exited|Thread debugging using|Inferior \d+ \(process \d+\) exited)|Using host libthread_db|Thread \d+ ".*" (hit|received)|\d+\t|Temporary breakpoint \d+, |Breakpoint \d+, )|^\s*$/;
 
+// Kernel sources do not come and go during a session: remember what exists.
+const existing = new Map<string, boolean>();
+function sourceExists(p: string): boolean {
+  let e = existing.get(p);
+  if (e === undefined) { e = fs.existsSync(p); existing.set(p, e); }
+  return e;
+}
+
 export class UmlDebugSession extends LoggingDebugSession {
   private runtime: UmlRuntime | undefined;
   private breakpoints!: Breakpoints;
@@ -29,6 +39,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private terminal: ConsoleTerminal | undefined;
   private ended = false;
   private noDebug: NoDebugRun | undefined;
+  private panicked = false;
 
   constructor() {
     super();
@@ -58,7 +69,9 @@ export class UmlDebugSession extends LoggingDebugSession {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
       const wantTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal' && this.clientRunsInTerminal;
-      const plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
+      args = { ...args, umid: args.umid ?? freshUmid() };
+      // Everything is checked before a terminal opens; the terminal's tty completes the plan.
+      let plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole', wantTerminal && !args.noDebug ? '/dev/pts/0' : undefined);
       if ((args.console ?? 'integratedTerminal') === 'integratedTerminal' && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
@@ -68,12 +81,13 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
       if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
       this.wire(rt);
-      let tty: string | undefined;
       if (wantTerminal) {
         this.terminal = new ConsoleTerminal(plan.sessionDir);
-        tty = await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd);
+        const tty = await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd);
+        plan = makeLaunchPlan(args, 'integratedTerminal', tty);
+        rt.plan = plan;
       }
-      await rt.start(tty);
+      await rt.start();
       this.breakpoints = new Breakpoints(rt.gdb);
       this.variables = new Variables(rt.gdb);
       this.sendEvent(new InitializedEvent());
@@ -140,6 +154,10 @@ export class UmlDebugSession extends LoggingDebugSession {
       const num = Number(str(r.results.bkptno));
       const msg = this.breakpoints.logMessage(num);
       if (msg !== undefined) return this.logpoint(msg, threadId);
+      if (num === this.runtime?.panicBreakpoint) {
+        this.panicked = true;
+        return this.sendStopped('exception', threadId, await this.panicText(threadId));
+      }
       const disp = str(r.results.disp);
       const ev = new StoppedEvent(disp === 'del' && this.runtime?.plan.stopOnEntry ? 'entry' : 'breakpoint', threadId) as DebugProtocol.StoppedEvent;
       ev.body.hitBreakpointIds = [num];
@@ -151,11 +169,26 @@ export class UmlDebugSession extends LoggingDebugSession {
     if (reason === 'end-stepping-range' || reason === 'function-finished') dapReason = 'step';
     else if (reason === 'signal-received') {
       const sig = str(r.results['signal-name']);
+      if (sig === 'SIGABRT' && this.panicked) {
+        // After a panic UML aborts itself: the panic stop already showed where; let it end.
+        this.out('UML aborts after the kernel panic.\n');
+        return this.resume('-exec-continue');
+      }
       if (sig !== 'SIGINT' && sig !== '0') { dapReason = 'exception'; text = `${sig}: ${str(r.results['signal-meaning']) ?? ''}`; }
     } else if (reason) { dapReason = reason; }
-    const ev = new StoppedEvent(dapReason, threadId, text) as DebugProtocol.StoppedEvent;
+    this.sendStopped(dapReason, threadId, text);
+  }
+
+  private sendStopped(reason: string, threadId: number, text?: string): void {
+    const ev = new StoppedEvent(reason, threadId, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     this.sendEvent(ev);
+  }
+
+  private async panicText(threadId: number): Promise<string> {
+    const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 fmt`).catch(() => undefined);
+    const fmt = /"(.*)"/.exec(str(r?.results.value) ?? '')?.[1];
+    return `Kernel panic${fmt ? `: ${fmt.replace(/\\n$/, '')}` : ''}`;
   }
 
   private async logpoint(message: string, threadId: number): Promise<void> {
@@ -218,7 +251,7 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.rt.gdb.send(`-stack-list-frames --thread ${t} ${low} ${low + levels - 1}`),
         this.rt.gdb.send(`-stack-info-depth --thread ${t} 1000`),
       ]);
-      response.body = { stackFrames: toDapFrames(t, list(frames.results.stack)), totalFrames: Number(str(depth.results.depth) ?? 0) };
+      response.body = { stackFrames: toDapFrames(t, list(frames.results.stack), sourceExists), totalFrames: Number(str(depth.results.depth) ?? 0) };
     });
   }
 

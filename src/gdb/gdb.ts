@@ -48,10 +48,17 @@ export class Gdb extends EventEmitter {
     proc.stderr!.setEncoding('utf8');
     proc.stderr!.on('data', (d: string) => { this.stderrTail = (this.stderrTail + d).slice(-2000); });
     proc.stdin!.on('error', () => { /* gdb gone: reported through 'exit' */ });
-    proc.then(
-      (r) => this.onExit(r.exitCode, r.signal),
-      (e) => this.onExit(e?.exitCode, e?.signal),
-    );
+    // The process's own exit, not execa's promise: that waits for every stdio pipe to close,
+    // and the kernel's processes inherit the console pipes.
+    let stdoutEnded = false;
+    proc.stdout!.on('end', () => { stdoutEnded = true; });
+    proc.on('exit', (code, signal) => {
+      const done = () => this.onExit(code ?? undefined, signal ?? undefined);
+      // Let gdb's last records (already in the pipe) arrive first, but never wait long.
+      if (stdoutEnded) done();
+      else { proc.stdout!.once('end', done); setTimeout(done, 200); }
+    });
+    proc.catch(() => undefined);
   }
 
   static start(o: GdbStartOptions): Gdb {
@@ -106,7 +113,7 @@ export class Gdb extends EventEmitter {
     const gone = new Promise<void>((r) => this.once('exit', () => r()));
     this.send('-gdb-exit').catch(() => undefined);
     const t = setTimeout(() => this.kill(), ms);
-    await gone;
+    await Promise.race([gone, new Promise((r) => setTimeout(r, ms + 1000))]);
     clearTimeout(t);
   }
 

@@ -16,6 +16,8 @@ const UML_SIGNALS: Array<[string, string]> = [
   ['SIGIO', 'UML\'s I/O interrupts (console, disks, network) are host SIGIO'],
   ['SIGALRM', 'the guest\'s timer interrupt'],
   ['SIGWINCH', 'console window-size changes, handled by UML\'s console driver'],
+  ['SIGCONT', 'UML wakes the host processes it ptraces with it (e.g. when it exits after a panic)'],
+  ['SIGTERM', 'UML ends its own helper processes with it on halt and panic (a panic stops at panic() instead)'],
 ];
 
 export function gdbinit(i: GdbinitInput): string {

@@ -5,7 +5,8 @@ export type RootfsKind = 'hostfs' | 'image' | 'none';
 /** How the guest console is wired. Never gdb's own stdin/stdout (see README: console). */
 export type ConsoleWiring =
   | { kind: 'fds'; inFd: number; outFd: number }  // pipes inherited from gdb (internalConsole)
-  | { kind: 'stdio' };                            // the inferior's tty is a terminal (integratedTerminal)
+  | { kind: 'tty'; path: string }                 // a terminal's tty, opened by UML itself (integratedTerminal)
+  | { kind: 'stdio' };                            // the kernel runs in the terminal (no debugger)
 
 export interface KernelCmdlineInput {
   rootfs?: string;
@@ -59,7 +60,9 @@ export function kernelCmdline(c: KernelCmdlineInput): string[] {
   if (c.init) { checkArg(c.init, '"init"'); args.push(`init=${c.init}`); }
   // Without explicit channels UML opens xterms for the other consoles and ptys for serial lines.
   args.push('con=null', 'ssl=null');
-  args.push(c.console.kind === 'fds' ? `con0=fd:${c.console.inFd},fd:${c.console.outFd}` : 'con0=fd:0,fd:1');
+  if (c.console.kind === 'fds') args.push(`con0=fd:${c.console.inFd},fd:${c.console.outFd}`);
+  else if (c.console.kind === 'tty') { checkArg(c.console.path, 'console tty'); args.push(`con0=tty:${c.console.path}`); }
+  else args.push('con0=fd:0,fd:1');
   for (const a of c.kernelArgs ?? []) {
     checkArg(a, 'kernelArgs entry');
     args.push(a);

@@ -70,3 +70,15 @@ export function cacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/tmp', '.cache');
   return path.join(base, 'uml-kernel-debug');
 }
+
+/** Keeps the newest `keep` session folders (each holds a gdbinit the user may want to reopen). */
+export function pruneSessions(dir: string, keep: number): void {
+  let entries: Array<{ p: string; t: number }>;
+  try {
+    entries = fs.readdirSync(dir).map((n) => path.join(dir, n)).map((p) => ({ p, t: fs.statSync(p).mtimeMs }));
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => b.t - a.t);
+  for (const e of entries.slice(keep)) fs.rmSync(e.p, { recursive: true, force: true });
+}

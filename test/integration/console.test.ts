@@ -71,6 +71,7 @@ test('the guest console runs in a terminal with a real tty, and typing reaches t
     await waitScreen(/TYPED-42/);
     await waitScreen(/\/dev\/(console|tty0)/);
     assert.doesNotMatch(out.text(), /SHELL-READY/, 'the console does not go to the Debug Console');
+    assert.doesNotMatch(screen, /&"|controlling terminal/, 'no gdb chatter in the guest console');
     const terminated = dc.waitForEvent('terminated', 60000);
     term!.stdin!.write('poweroff -f\n');
     await terminated;

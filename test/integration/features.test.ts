@@ -232,3 +232,26 @@ test('stopOnEntry stops at start_kernel; step in and step out', async () => {
   }
   assert.deepStrictEqual(await waitGone(umid), []);
 });
+
+test('a kernel panic stops at panic() as an exception; continue ends the session', async () => {
+  const dc = await startClient();
+  const out = collectOutput(dc);
+  const umid = uniqueUmid('panic');
+  const dying = makeRootfs('echo INIT-EXITS\nexit 3');
+  try {
+    const stopped = nextStop(dc);
+    await launch(dc, testKernel(), { rootfs: dying, umid });
+    const ev = await stopped;
+    assert.strictEqual(ev.body.reason, 'exception');
+    assert.match(ev.body.text ?? '', /^Kernel panic/);
+    assert.strictEqual((await topFrame(dc, ev.body.threadId!)).name, 'panic');
+    const terminated = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: ev.body.threadId! });
+    await terminated;
+    assert.match(out.text(), /Attempted to kill init/);
+  } finally {
+    await stopClient(dc);
+    removeRootfs(dying);
+  }
+  assert.deepStrictEqual(await waitGone(umid), []);
+});

@@ -17,6 +17,11 @@ test('image file root through ubd0, console on stdio, extra args last', () => {
   ]);
 });
 
+test('integratedTerminal under gdb: the kernel opens the terminal\'s tty as its console', () => {
+  assert.deepStrictEqual(kernelCmdline({ mem: '1G', umid: 'x', rootfsKind: 'none', console: { kind: 'tty', path: '/dev/pts/7' } }).slice(-3),
+    ['con=null', 'ssl=null', 'con0=tty:/dev/pts/7']);
+});
+
 test('mem is checked with the fix named', () => {
   for (const ok of ['256M', '1G', '65536K', '134217728']) checkMem(ok);
   for (const bad of ['256MB', '-1M', '', '0', '12 M', 'lots']) {

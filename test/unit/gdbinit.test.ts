@@ -15,7 +15,7 @@ test('every line the debugger needs, in order, setupCommands last', () => {
     'add-auto-load-safe-path /k', 'set index-cache directory /c/gdb-index', 'set index-cache enabled on',
     'file /k/linux', 'source /k/vmlinux-gdb.py',
     'handle SIGSEGV nostop noprint pass', 'handle SIGUSR1 nostop noprint pass', 'handle SIGIO nostop noprint pass',
-    'handle SIGALRM nostop noprint pass', 'handle SIGWINCH nostop noprint pass',
+    'handle SIGALRM nostop noprint pass', 'handle SIGWINCH nostop noprint pass', 'handle SIGCONT nostop noprint pass', 'handle SIGTERM nostop noprint pass',
     'set follow-fork-mode parent', 'set detach-on-fork on',
     'set args mem=256M umid=u1 con0=fd:3,fd:4',
     'set print pretty on',
