@@ -438,6 +438,26 @@ try {
   line('F5 to breakpoint', median(ours.map((x) => x.f5)), median(raw), TARGETS.f5);
   line('next round trip', median(ours.map((x) => x.next)), median(rawNext), TARGETS.next);
   line('F5 to variables listed', median(ours.map((x) => x.vars)), median(raw), TARGETS.vars);
+
+  // Symbol load of the kernel (what the index warm-up after a build saves on the first F5).
+  console.log('');
+  const loadOnce = (cacheDir) => {
+    const args = ['-batch', '-nx'];
+    if (cacheDir) args.push('-ex', `set index-cache directory ${cacheDir}`, '-ex', 'set index-cache enabled on');
+    args.push('-ex', `file ${kernel}`, '-ex', 'info line cmdline_proc_show');
+    const t0 = performance.now();
+    execFileSync('gdb', args, { stdio: 'ignore' });
+    return performance.now() - t0;
+  };
+  const idxDir = join(work, 'symload-index');
+  const plain = []; const cold = []; const warm = [];
+  for (let i = 0; i < RUNS; i++) {
+    rmSync(idxDir, { recursive: true, force: true });
+    plain.push(loadOnce(undefined));
+    cold.push(loadOnce(idxDir));   // writes the cache, as the warm-up after a build does
+    warm.push(loadOnce(idxDir));   // what F5 then pays
+  }
+  console.log(`symbol load (gdb -batch: file + info line): no cache ${fmt(median(plain))} ms, first load writing the cache ${fmt(median(cold))} ms, cache warm ${fmt(median(warm))} ms (${(median(warm) / median(plain)).toFixed(2)}x of no cache)`);
 } catch (e) {
   failed = true;
   console.error(`\nbench: failed to run: ${e.stack ?? e}`);

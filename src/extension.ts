@@ -5,6 +5,9 @@ import { UmlConfigurationProvider } from './debug/configProvider';
 import { registerSessionCommands } from './debug/commands';
 import { InstancesProvider } from './views/instancesView';
 import { registerInstanceCommands } from './views/instanceCommands';
+import { UmlTaskProvider } from './tasks/taskProvider';
+import { registerIndexWarm } from './tasks/indexWarm';
+import { registerConfigDoctor } from './kconfig/configDoctor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new UmlConfigurationProvider();
@@ -17,6 +20,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   registerSessionCommands(context);
+  context.subscriptions.push(vscode.tasks.registerTaskProvider('uml', new UmlTaskProvider()));
+  registerIndexWarm(context);
+  registerConfigDoctor(context);
 
   const instances = new InstancesProvider();
   context.subscriptions.push(instances, vscode.window.registerTreeDataProvider('umlInstances', instances));

@@ -5,6 +5,10 @@ import * as vscode from 'vscode';
 import { kernelBinaryIn } from '../uml/kernelTree';
 import { freshUmid } from '../uml/cmdline';
 import { umlDir } from '../config';
+import { elfSectionNamesOfFile } from '../uml/elf';
+import { umlTask } from '../tasks/taskProvider';
+
+const warnedNoScripts = new Set<string>();
 
 export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
   type: 'uml',
@@ -19,6 +23,28 @@ export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
 export class UmlConfigurationProvider implements vscode.DebugConfigurationProvider {
   provideDebugConfigurations(): vscode.DebugConfiguration[] {
     return [DEFAULT_CONFIGURATION];
+  }
+
+  /** Before F5: say now, with the fix at hand, if the kernel cannot be debugged well. */
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    if (config.request !== 'launch' || config.noDebug || typeof config.kernel !== 'string') return config;
+    let sections: string[];
+    try { sections = elfSectionNamesOfFile(config.kernel); } catch { return config; }  // the adapter explains
+    if (!sections.includes('.debug_info')) {
+      const act = await vscode.window.showErrorMessage(`${config.kernel} has no debug info: breakpoints, stacks and variables need CONFIG_DEBUG_INFO.`, 'Check Kernel Config');
+      if (act) await vscode.commands.executeCommand('umlKernelDebug.checkConfig');
+      return undefined;
+    }
+    const dir = path.dirname(config.kernel);
+    if (!fs.existsSync(path.join(dir, 'vmlinux-gdb.py')) && !warnedNoScripts.has(dir)) {
+      warnedNoScripts.add(dir);
+      const act = await vscode.window.showWarningMessage('The kernel\'s gdb scripts are not built: lx-dmesg, lx-ps and the other lx- commands will be missing.', 'Build scripts_gdb', 'Debug Anyway');
+      if (act === 'Build scripts_gdb' && folder) {
+        await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'scripts_gdb' }, folder));
+        return undefined;
+      }
+    }
+    return config;
   }
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {

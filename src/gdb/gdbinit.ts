@@ -55,3 +55,8 @@ export function gdbinit(i: GdbinitInput): string {
   if (i.setupCommands?.length) line('setupCommands from launch.json.', ...i.setupCommands);
   return L.join('\n');
 }
+
+/** gdb arguments that load a kernel once and so fill the index cache (after a build). */
+export function warmIndexArgs(kernel: string, indexCacheDir: string): string[] {
+  return ['-batch', '-nx', '-ex', `set index-cache directory ${indexCacheDir}`, '-ex', 'set index-cache enabled on', '-ex', `file ${kernel}`];
+}

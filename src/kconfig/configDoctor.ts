@@ -1,0 +1,65 @@
+// "UML: Check Kernel Config for Debugging", diagnostics on .config lines, and the warning
+// before F5 when the kernel cannot be debugged well.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { checkConfig } from './doctor';
+import { fixConfig } from './fix';
+import { umlTask } from '../tasks/taskProvider';
+
+function configFileOf(folder: vscode.WorkspaceFolder): string {
+  const buildDir = vscode.workspace.getConfiguration('umlKernelDebug', folder.uri).get<string>('buildDir', '');
+  return path.join(buildDir ? path.resolve(folder.uri.fsPath, buildDir) : folder.uri.fsPath, '.config');
+}
+
+function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const ac = new AbortController();
+  token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
+async function checkCommand(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => fs.existsSync(path.join(f.uri.fsPath, 'arch', 'um')));
+  if (!folder) { void vscode.window.showErrorMessage('Open a kernel source tree (with arch/um) to check its configuration.'); return; }
+  const file = configFileOf(folder);
+  if (!fs.existsSync(file)) {
+    const act = await vscode.window.showErrorMessage(`No ${file}: configure the kernel first (make ARCH=um defconfig).`, 'Run defconfig');
+    if (act) await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'defconfig' }, folder));
+    return;
+  }
+  const findings = checkConfig(fs.readFileSync(file, 'utf8'));
+  if (!findings.length) { void vscode.window.showInformationMessage('The kernel config has everything the debugger needs.'); return; }
+  const list = findings.map((f) => `CONFIG_${f.option}`).join(', ');
+  const act = await vscode.window.showWarningMessage(`For debugging, the kernel config needs: ${list}.`, { detail: findings.map((f) => f.message).join('\n') }, 'Fix');
+  if (act !== 'Fix') return;
+  const left = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Fixing the kernel config (scripts/config, olddefconfig)', cancellable: true },
+    (_p, token) => fixConfig(folder.uri.fsPath, file, findings, abortOn(token)));
+  if (left.length) {
+    void vscode.window.showErrorMessage(`Still missing after olddefconfig (a dependency is off): ${left.map((f) => f.message).join('; ')}. Use menuconfig.`);
+    return;
+  }
+  const build = await vscode.window.showInformationMessage('Kernel config fixed. Rebuild the kernel now?', 'Build');
+  if (build) await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'linux' }, folder));
+}
+
+/** Diagnostics on a kernel tree's .config: one per missing or wrong option. */
+function diagnose(doc: vscode.TextDocument, coll: vscode.DiagnosticCollection): void {
+  if (path.basename(doc.uri.fsPath) !== '.config' || !fs.existsSync(path.join(path.dirname(doc.uri.fsPath), 'arch', 'um'))) return;
+  coll.set(doc.uri, checkConfig(doc.getText()).map((f) => {
+    const range = f.line !== undefined ? doc.lineAt(f.line).range : new vscode.Range(0, 0, 0, 0);
+    const d = new vscode.Diagnostic(range, `${f.message}. Run "UML: Check Kernel Config for Debugging" to fix.`, vscode.DiagnosticSeverity.Warning);
+    d.source = 'uml';
+    return d;
+  }));
+}
+
+export function registerConfigDoctor(ctx: vscode.ExtensionContext): void {
+  const coll = vscode.languages.createDiagnosticCollection('uml-kconfig');
+  ctx.subscriptions.push(
+    coll,
+    vscode.commands.registerCommand('umlKernelDebug.checkConfig', checkCommand),
+    vscode.workspace.onDidOpenTextDocument((d) => diagnose(d, coll)),
+    vscode.workspace.onDidSaveTextDocument((d) => diagnose(d, coll)),
+  );
+  for (const d of vscode.workspace.textDocuments) diagnose(d, coll);
+}

@@ -1,0 +1,48 @@
+// Task type `uml`: ARCH=um make targets run as processes (argument arrays, no shell),
+// their compiler, linker and Kconfig errors landing in the Problems view.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { TARGETS, UmlTaskDefinition, makeCommand, describe } from './makeTask';
+
+export const MATCHERS = ['$uml-gcc', '$uml-ld', '$uml-kconfig'];
+
+function isKernelTree(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'arch', 'um', 'Kconfig'));
+}
+
+export function umlTask(def: UmlTaskDefinition, folder: vscode.WorkspaceFolder): vscode.Task {
+  const cmd = makeCommand(def, folder.uri.fsPath);
+  const exec = new vscode.ProcessExecution(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env });
+  const task = new vscode.Task(def, folder, def.target, 'uml', exec, def.target === 'menuconfig' ? [] : MATCHERS);
+  task.detail = `make ${cmd.args.join(' ')} — ${describe(def.target)}`;
+  if (def.target === 'linux') task.group = vscode.TaskGroup.Build;
+  if (def.target === 'clean' || def.target === 'mrproper') task.group = vscode.TaskGroup.Clean;
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, focus: def.target === 'menuconfig' };
+  return task;
+}
+
+export class UmlTaskProvider implements vscode.TaskProvider {
+  provideTasks(): vscode.Task[] {
+    const tasks: vscode.Task[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (!isKernelTree(folder.uri.fsPath)) continue;
+      for (const target of TARGETS) {
+        const t = umlTask({ type: 'uml', target }, folder);
+        if (target === 'linux') t.group = vscode.TaskGroup.Build;
+        tasks.push(t);
+      }
+    }
+    return tasks;
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    const def = task.definition as UmlTaskDefinition;
+    const folder = task.scope && typeof task.scope === 'object' ? task.scope as vscode.WorkspaceFolder : vscode.workspace.workspaceFolders?.[0];
+    if (!folder || !def.target) return undefined;
+    const t = umlTask(def, folder);
+    // Keep what the user configured in tasks.json (group, problem matchers...).
+    t.group = task.group ?? t.group;
+    return t;
+  }
+}
