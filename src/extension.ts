@@ -8,6 +8,7 @@ import { registerInstanceCommands } from './views/instanceCommands';
 import { UmlTaskProvider } from './tasks/taskProvider';
 import { registerIndexWarm } from './tasks/indexWarm';
 import { registerConfigDoctor } from './kconfig/configDoctor';
+import { registerRootfsCommand } from './rootfs/command';
 
 export function activate(context: vscode.ExtensionContext): void {
   const provider = new UmlConfigurationProvider();
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.tasks.registerTaskProvider('uml', new UmlTaskProvider()));
   registerIndexWarm(context);
   registerConfigDoctor(context);
+  registerRootfsCommand(context);
 
   const instances = new InstancesProvider();
   context.subscriptions.push(instances, vscode.window.registerTreeDataProvider('umlInstances', instances));

@@ -75,11 +75,9 @@ export async function run(s, ctx) {
   });
 
   await s.step('guest shell in the "UML console" terminal', async () => {
-    await waitUntil('a terminal', async () => { await s.palette('Terminal: Focus Terminal'); return (await page.locator('.xterm').count()) > 0; }, 60000, 1000);
-    const title = await waitUntil('the terminal title "UML console"', async () => {
-      const t = await s.texts('.single-terminal-tab, .terminal-tabs-entry, .panel .composite.title .action-label, .panel .title-label');
-      return t.find((x) => /UML console/.test(x));
-    }, 20000, 500);
+    await waitUntil('a terminal', async () => { await s.showTerminalPanel(); return (await page.locator('.xterm').count()) > 0; }, 60000, 1000);
+    const title = await waitUntil('a terminal named "UML console"', async () => (await s.terminalNames()).find((x) => /UML console/.test(x)), 20000, 500)
+      .catch(async (e) => { throw new Error(`${e.message}; terminals: ${JSON.stringify(await s.terminalNames())}`); });
     s.log(`terminal: ${title}`);
     let text = '';
     await waitUntil('GUEST-READY and a shell prompt in the terminal', async () => {

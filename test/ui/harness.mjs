@@ -465,6 +465,8 @@ export class UiSession {
 
   /** The visible rows of the active terminal (DOM renderer), trailing blanks dropped. */
   async terminalText() {
+    // The Debug Console may take the panel over (session start, output): show the terminal again.
+    if (!(await this.page.locator('.terminal-wrapper.active .xterm, .xterm').first().isVisible().catch(() => false))) await this.showTerminalPanel().catch(() => {});
     return this.page.$$eval('.terminal-wrapper.active .xterm-rows, .xterm .xterm-rows',
       (els) => (els.length ? [...els[0].children] : []).map((r) => r.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')).join('\n'))
       .catch(() => '');
@@ -502,6 +504,10 @@ export class UiSession {
     try { await this.notifications(); } catch { /* page gone */ }
     try { await this.browser?.close(); } catch { /* already gone */ }
     try { await this.stopServer(); } catch { /* ignore */ }
+    try { // VS Code's own logs (extension host, exthost output channels, server) for diagnosis
+      const logs = path.join(this.tmp ?? '/nonexistent', 'user-data', 'logs');
+      if (fs.existsSync(logs)) fs.cpSync(logs, path.join(this.outDir, 'vscode-logs'), { recursive: true });
+    } catch { /* ignore */ }
     try {
       fs.writeFileSync(path.join(this.outDir, 'log.txt'), [
         ...this.logLines, '', 'notifications seen:', ...[...this.notificationsSeen].map((n) => `  ${n}`),
