@@ -10,7 +10,12 @@ import { registerIndexWarm } from './tasks/indexWarm';
 import { registerConfigDoctor } from './kconfig/configDoctor';
 import { registerRootfsCommand } from './rootfs/command';
 
-export function activate(context: vscode.ExtensionContext): void {
+// Module load starts the activation clock: the bundle's own load time counts too.
+const loadedAt = performance.now();
+
+export interface UmlKernelDebugApi { activationMs: number }
+
+export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   const provider = new UmlConfigurationProvider();
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider('uml', provider),
@@ -35,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.onDidStartDebugSession((s) => { const u = umidOf(s); if (u) { instances.marks.owned.add(u); instances.refresh(); } }),
     vscode.debug.onDidTerminateDebugSession((s) => { const u = umidOf(s); if (u) { instances.marks.owned.delete(u); instances.refresh(); } }),
   );
+  return { activationMs: performance.now() - loadedAt };
 }
 
 export function deactivate(): void { /* sessions and views dispose their own processes and timers */ }

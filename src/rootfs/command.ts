@@ -94,9 +94,15 @@ export function registerRootfsCommand(ctx: vscode.ExtensionContext): void {
     }
     channel.appendLine(`created ${result.rootfs}`);
     const folder = vscode.workspace.workspaceFolders?.[0];
-    const act = await vscode.window.showInformationMessage(`Root filesystem ready: ${result.rootfs}`, 'Add Launch Configuration', 'Show Log');
-    if (act === 'Add Launch Configuration') await addLaunchConfiguration(result, folder);
-    if (act === 'Show Log') channel.show();
+    const done = result;
+    // Not awaited: the command returns its result while the offer waits for the user.
+    void vscode.window.showInformationMessage(`Root filesystem ready: ${done.rootfs}`, 'Add Launch Configuration', 'Show Log').then(async (act) => {
+      if (act === 'Add Launch Configuration') {
+        await addLaunchConfiguration(done, folder);
+        void vscode.window.showInformationMessage(`Launch configuration "Debug UML kernel (${path.basename(done.rootfs)})" added: press F5 to boot it.`);
+      }
+      if (act === 'Show Log') channel.show();
+    });
     return result;
   }));
 }

@@ -436,6 +436,20 @@ export class UiSession {
     await sleep(300);
   }
 
+  /** Drags the sidebar's sash so that long rows (descriptions) are readable in screenshots. */
+  async widenSidebar(to = 560) {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box || box.width >= to) return;
+    const x = box.x + box.width + 1;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x + (to - box.width) / 2, y, { steps: 5 });
+    await this.page.mouse.move(box.x + to, y, { steps: 5 });
+    await this.page.mouse.up();
+    await sleep(300);
+  }
+
   /** Names of the terminals (tab list entries, or the single terminal's tab). */
   async terminalNames() {
     return this.page.$$eval('.terminal-tabs-entry, .single-terminal-tab', (els) => els.map((e) => e.textContent.trim()).filter(Boolean)).catch(() => []);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the UI tests (code-server + headless Chromium) one after the other.
 //   node test/ui/run.mjs [test names...]      e.g. `node test/ui/run.mjs sidebar`
-// Screenshots and logs: test-results/ui/<test>/. Env UI_VERBOSE=1 prints every step.
+// Screenshots and logs: test-results/ui/<test>/. Env: UI_VERBOSE=1 prints every step;
+// UI_TEST_TIMEOUT_MS overrides the per-test timeouts.
 // Last line of output: `N passed, N failed`; exit code 1 if any failed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,19 +10,28 @@ import { ensureTools, testKernelTree, UiSession, endStragglers, REPO, RESULTS } 
 import * as f5 from './f5.mjs';
 import * as sidebar from './sidebar.mjs';
 
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+let passed = 0;
+let failed = 0;
+let summarized = false;
+let running; // the test in progress
+const t0 = Date.now();
+// Interrupted (signal, crash): the harness's exit handler has cleaned up; still end with the summary.
+process.on('exit', () => {
+  if (summarized) return;
+  if (running) console.log(`FAIL ${running}: interrupted`);
+  console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
+});
+
 const ALL = [f5, sidebar];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {
-  console.error(`unknown test in ${wanted.join(' ')}; tests: ${ALL.map((t) => t.name).join(' ')}`);
+  console.log(`unknown test in ${wanted.join(' ')}; tests: ${ALL.map((t) => t.name).join(' ')}`);
   console.log('0 passed, 1 failed');
+  summarized = true;
   process.exit(2);
 }
-
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-let passed = 0;
-let failed = 0;
-const t0 = Date.now();
 
 let tools;
 let tree;
@@ -34,6 +44,7 @@ try {
 } catch (e) {
   console.log(`FAIL setup: ${e.message}`);
   console.log(`0 passed, ${tests.length} failed`);
+  summarized = true;
   process.exit(1);
 }
 
@@ -41,18 +52,22 @@ fs.mkdirSync(RESULTS, { recursive: true });
 for (const t of tests) {
   const started = Date.now();
   const ctx = { tree };
+  running = t.name;
   const s = new UiSession(t.name, { settings: t.settings?.(ctx) });
   let timer;
   try {
     await s.step('start code-server and Chromium', () => s.start(tools));
+    const limit = Number(process.env.UI_TEST_TIMEOUT_MS) || t.timeoutMs;
     await Promise.race([
       t.run(s, ctx),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${secs(t.timeoutMs)} in step "${s.currentStep}"`)), t.timeoutMs); }),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${secs(limit)} in step "${s.currentStep}"`)), limit); }),
     ]);
     passed++;
+    running = undefined;
     console.log(`PASS ${t.name} (${secs(Date.now() - started)})`);
   } catch (e) {
     failed++;
+    running = undefined;
     if (!e.stepFailure) await s.shot('FAILED').catch(() => {});
     console.log(`FAIL ${t.name} (${secs(Date.now() - started)}): ${e.message}`);
   } finally {
@@ -65,4 +80,5 @@ for (const t of tests) {
 }
 console.log(`ui: total ${secs(Date.now() - t0)}`);
 console.log(`${passed} passed, ${failed} failed`);
+summarized = true;
 process.exit(failed ? 1 : 0);

@@ -52,6 +52,7 @@ export async function run(s, ctx) {
     });
     await item.click();
     await page.waitForSelector('.pane-header[aria-label*="Instances"]', { state: 'attached', timeout: 30000 }); // hidden: the only view
+    await s.widenSidebar();
     await waitUntil(`a row "${umid}" in the Instances view`, () => row().isVisible(), 30000, 500)
       .catch(async (e) => { throw new Error(`${e.message}; rows: ${JSON.stringify(await s.texts(rowsSel))}`); });
     const label = (await row().getAttribute('aria-label')) ?? (await row().textContent());
@@ -67,6 +68,7 @@ export async function run(s, ctx) {
     await item.waitFor({ state: 'visible', timeout: 15000 }).catch(async (e) => {
       throw new Error(`no "Version (mconsole)" in the context menu: ${e.message.split('\n')[0]}; menu: ${JSON.stringify(await page.getByRole('menuitem').allTextContents().catch(() => []))}`);
     });
+    await sleep(500); // the menu fades in
     await s.shot('context-menu');
     await item.click();
     const text = await s.waitForNotification(new RegExp(`${umid}: Linux .*\\b6\\.1\\.\\d+`), 20000);

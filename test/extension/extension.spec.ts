@@ -1,0 +1,41 @@
+// Runs inside a real VS Code extension host, with the test kernel tree as the workspace.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+const ID = 'uml-kernel-debug.uml-kernel-debug';
+
+describe('UML Kernel Debug in the extension host', () => {
+  it('activates in a kernel tree and contributes its commands', async () => {
+    const ext = vscode.extensions.getExtension(ID);
+    assert.ok(ext, 'extension installed');
+    const api = await ext.activate() as { activationMs: number };
+    assert.ok(ext.isActive);
+    assert.ok(api.activationMs > 0 && api.activationMs < 10000, `activation took ${api.activationMs} ms`);
+    console.log(`ACTIVATION_MS ${api.activationMs.toFixed(1)}`);
+    const cmds = await vscode.commands.getCommands(true);
+    for (const c of ['umlKernelDebug.createRootfs', 'umlKernelDebug.checkConfig', 'umlKernelDebug.runWithoutDebugging', 'umlKernelDebug.instance.version', 'umlKernelDebug.instance.attach']) {
+      assert.ok(cmds.includes(c), `command ${c}`);
+    }
+  });
+
+  it('provides the ARCH=um make tasks, linux as the build task', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'uml' });
+    const names = tasks.map((t) => t.name).sort();
+    assert.deepStrictEqual(names, ['clean', 'compile_commands.json', 'defconfig', 'linux', 'menuconfig', 'modules', 'mrproper', 'olddefconfig', 'scripts_gdb']);
+    const linux = tasks.find((t) => t.name === 'linux')!;
+    assert.strictEqual(linux.group?.id, vscode.TaskGroup.Build.id);
+    assert.match(linux.detail ?? '', /^make ARCH=um SUBARCH=x86_64 -j\d+ linux/);
+    assert.deepStrictEqual(linux.problemMatchers, ['$uml-gcc', '$uml-ld', '$uml-kconfig']);
+  });
+
+  it('creates a BusyBox root filesystem through the command', async () => {
+    const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'uml-ext-')), 'rootfs');
+    const r = await vscode.commands.executeCommand<{ rootfs: string; kind: string; init?: string }>('umlKernelDebug.createRootfs', { recipe: 'busybox', target, output: 'dir', hostname: 'exthost' });
+    assert.deepStrictEqual(r, { rootfs: target, kind: 'hostfs', init: '/init' });
+    assert.strictEqual(fs.readFileSync(path.join(target, 'etc', 'hostname'), 'utf8'), 'exthost\n');
+    fs.rmSync(path.dirname(target), { recursive: true, force: true });
+  });
+});
