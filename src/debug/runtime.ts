@@ -62,11 +62,6 @@ export class UmlRuntime extends EventEmitter {
     if (early) await this.gdb.send(`-inferior-tty-set ${miQuote(early)}`);
   }
 
-  /** Writes to the guest console (internalConsole): what the user types in the debug console. */
-  writeConsole(text: string): void {
-    if (this.plan.console === 'internalConsole' && !this.gdb.exited) this.gdb.pipe(CONSOLE_FDS.inFd).write(text);
-  }
-
   /** gdb number of the breakpoint on panic(): a kernel panic stops there, as an exception. */
   panicBreakpoint: number | undefined;
 
