@@ -31,7 +31,8 @@ export function checkKernel(kernel: string): KernelInfo {
   if (!sections.includes('.debug_info')) {
     throw new ConfigError(`${kernel} has no debug info. Enable CONFIG_DEBUG_INFO (CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y) in .config, then \`make ARCH=um olddefconfig && make ARCH=um linux\`.`);
   }
-  const buildDir = path.dirname(kernel);
+  // The build directory is where the binary really is: a symlinked kernel still finds its scripts.
+  const buildDir = path.dirname(fs.realpathSync(kernel));
   const py = path.join(buildDir, 'vmlinux-gdb.py');
   return { kernel, buildDir, gdbScripts: fs.existsSync(py) ? py : undefined };
 }

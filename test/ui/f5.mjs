@@ -66,6 +66,16 @@ export async function run(s, ctx) {
     await page.click('.part.editor .monaco-editor .view-lines');
     ctx.tF5 = Date.now();
     await page.keyboard.press('F5');
+    // VS Code (not the extension) ignores an F5 that comes while it is still selecting the
+    // launch configuration after startup: it only opens the Run and Debug view. Press once more
+    // if nothing at all happened (no session, no picker, no message).
+    const started = await waitUntil('the debug toolbar', () => page.locator('.debug-toolbar').isVisible(), 12000, 250).catch(() => false);
+    if (!started && !(await page.locator('.quick-input-widget').isVisible()) && !(await s.notifications()).length) {
+      s.log('F5 started nothing (VS Code still loading the launch configurations?): pressing F5 again');
+      await page.click('.part.editor .monaco-editor .view-lines');
+      ctx.tF5 = Date.now();
+      await page.keyboard.press('F5');
+    }
     await waitUntil('the debug toolbar', () => page.locator('.debug-toolbar').isVisible(), 60000, 250).catch(async (e) => {
       const picker = await page.locator('.quick-input-widget').isVisible().catch(() => false);
       throw new Error(`${e.message}${picker ? `; a picker is open instead: ${JSON.stringify(await s.texts('.quick-input-widget .monaco-list-row'))}` : ''}; notifications: ${JSON.stringify(await s.notifications())}`);
@@ -122,6 +132,8 @@ export async function run(s, ctx) {
   await s.step('Continue: the guest prints its command line', async () => {
     await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
     await waitUntil('the Call Stack no longer paused', async () => !(await s.texts(callStack)).some((x) => /^Stack Frame/.test(x)), 20000, 250);
+    await waitUntil('the Variables view cleared', async () => (await s.texts(variables)).length === 0, 10000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}; still shows ${JSON.stringify(await s.texts(variables))}`); });
     let text = '';
     await waitUntil('the cmdline output in the terminal', async () => {
       text = await s.terminalText();

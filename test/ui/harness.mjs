@@ -153,6 +153,10 @@ export async function ensureTools({ log = console.log } = {}) {
     // install, the first rename wins, and a half-finished install is never used.
     const t0 = Date.now();
     fs.mkdirSync(path.dirname(TOOLS_DIR), { recursive: true });
+    for (const e of fs.readdirSync(path.dirname(TOOLS_DIR))) { // installs killed half-way, hours ago
+      const p = path.join(path.dirname(TOOLS_DIR), e);
+      if (e.includes('.partial-') && Date.now() - fs.statSync(p).mtimeMs > 2 * 3600e3) fs.rmSync(p, { recursive: true, force: true });
+    }
     const work = fs.mkdtempSync(`${TOOLS_DIR}.partial-`);
     log(`ui harness: installing code-server@${CODE_SERVER_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} into ${TOOLS_DIR} (about 1-3 minutes, once)`);
     try {
@@ -172,8 +176,13 @@ export async function ensureTools({ log = console.log } = {}) {
       // Node headers for the native modules: the prefix of the running node, if it ships them.
       const prefix = path.dirname(path.dirname(process.execPath));
       const nodedir = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h')) ? prefix : '/usr';
+      // Under `npm run`, npm's own variables (npm_config_local_prefix=<this repo>, ...) would
+      // send the nested install into the repository: keep only connection settings.
+      const keep = /^npm_config_(cafile|userconfig|globalconfig|cache|registry|.*proxy|strict_ssl|ca|cert|key)$/i;
+      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || keep.test(k)));
+      delete base.INIT_CWD;
       const env = {
-        ...process.env,
+        ...base,
         TMPDIR: tmp,
         npm_config_nodedir: nodedir,
         npm_config_yes: 'true',

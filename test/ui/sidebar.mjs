@@ -57,7 +57,9 @@ export async function run(s, ctx) {
       .catch(async (e) => { throw new Error(`${e.message}; rows: ${JSON.stringify(await s.texts(rowsSel))}`); });
     const label = (await row().getAttribute('aria-label')) ?? (await row().textContent());
     s.log(`row: ${label}`);
-    if (!/running/.test(await row().textContent())) throw new Error(`the row does not say running: "${await row().textContent()}"`);
+    const text = await row().textContent();
+    if (!/running/.test(text)) throw new Error(`the row does not say running: "${text}"`);
+    if (!text.includes(`pid ${guest.pid}`)) throw new Error(`the row does not show the guest's pid ${guest.pid}: "${text}"`);
     await s.shot('instances-view');
   });
 
