@@ -57,6 +57,7 @@ export async function busyboxRootfs(root: string, hostname: string, ctx: RecipeC
   write(root, 'etc/hostname', `${hostname}\n`);
   write(root, 'etc/passwd', 'root::0:0:root:/root:/bin/sh\n');
   write(root, 'etc/group', 'root:x:0:\n');
-  write(root, 'etc/profile', 'export PS1="\\h:\\w\\$ "\nexport PATH=/bin:/sbin:/usr/bin:/usr/sbin\n');
+  // busybox ash prints \$ literally: say # for root ourselves.
+  write(root, 'etc/profile', 'if [ "$(id -u)" = 0 ]; then PS1="\\h:\\w# "; else PS1="\\h:\\w\\$ "; fi\nexport PS1 PATH=/bin:/sbin:/usr/bin:/usr/sbin\n');
   write(root, 'etc/fstab', '/dev/root / auto defaults 0 0\n');
 }

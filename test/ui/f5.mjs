@@ -3,30 +3,29 @@
 // current line), Continue, typing still reaches the guest, Stop leaves nothing behind.
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeRootfs, registerUmid, umidProcesses, processesNamed, waitUntil, sleep } from './harness.mjs';
+import { registerUmid, registerDir, umidProcesses, processesNamed, waitUntil, sleep, REPO } from './harness.mjs';
 
 export const name = 'f5';
 export const timeoutMs = 6 * 60 * 1000;
 
+// No launch.json: F5 in a kernel tree must just work. The extension's default configuration
+// boots ${workspaceFolder}/rootfs when it exists: the test makes one there with the extension's
+// own BusyBox recipe (removed afterwards), whose /sbin/init gives a shell on the console.
 export function settings(ctx) {
-  ctx.umid = `ui-f5-${process.pid}`;
-  ctx.rootfs = makeRootfs('echo GUEST-READY\nexec /bin/sh');
-  return {
-    // The launch configuration lives in the user settings: nothing is written into the kernel tree.
-    launch: {
-      version: '0.2.0',
-      configurations: [{
-        type: 'uml', request: 'launch', name: 'UI test: debug UML kernel',
-        kernel: '${workspaceFolder}/linux', rootfs: ctx.rootfs, init: '/init', umid: ctx.umid,
-      }],
-    },
-  };
+  ctx.rootfs = registerDir(path.join(ctx.tree, 'rootfs'));
+  fs.rmSync(ctx.rootfs, { recursive: true, force: true });
+  return {};
+}
+
+export async function prepare(ctx) {
+  const { createRootfs } = await import(path.join(REPO, 'out', 'src', 'rootfs', 'create.js'));
+  await createRootfs({ recipe: 'busybox', target: ctx.rootfs, output: 'dir', hostname: 'uml' }, { log: () => {}, step: () => {} });
 }
 
 export async function run(s, ctx) {
   const { page } = s;
-  const { umid } = ctx;
-  registerUmid(umid, s.umlDir);
+  let umid = '';
+  await prepare(ctx);
   const callStack = s.paneRows('Call Stack');
   const variables = s.paneRows('Variables');
 
@@ -81,6 +80,10 @@ export async function run(s, ctx) {
       throw new Error(`${e.message}${picker ? `; a picker is open instead: ${JSON.stringify(await s.texts('.quick-input-widget .monaco-list-row'))}` : ''}; notifications: ${JSON.stringify(await s.notifications())}`);
     });
     s.log(`debug toolbar after ${Date.now() - ctx.tF5} ms`);
+    // The configuration was filled in by the extension: its umid shows up under the uml directory.
+    umid = await waitUntil(`an instance under ${s.umlDir}`, () => fs.existsSync(s.umlDir) && fs.readdirSync(s.umlDir)[0], 60000, 250);
+    registerUmid(umid, s.umlDir);
+    s.log(`umid ${umid}`);
     await s.shot('session-started');
   });
 
@@ -90,11 +93,11 @@ export async function run(s, ctx) {
       .catch(async (e) => { throw new Error(`${e.message}; terminals: ${JSON.stringify(await s.terminalNames())}`); });
     s.log(`terminal: ${title}`);
     let text = '';
-    await waitUntil('GUEST-READY and a shell prompt in the terminal', async () => {
+    await waitUntil('the BusyBox banner and a shell prompt in the terminal', async () => {
       text = await s.terminalText();
       if (/Kernel panic/.test(text)) throw new Error(`the guest panicked:\n${text.slice(-1500)}`);
       const lines = text.split('\n').filter((l) => l.trim());
-      return /GUEST-READY/.test(text) && /#\s*$/.test(lines[lines.length - 1] ?? '');
+      return /root filesystem is up/.test(text) && /#\s*$/.test(lines[lines.length - 1] ?? '');
     }, 240000, 1000).catch((e) => { throw new Error(`${e.message}\nterminal shows:\n${text.slice(-1500)}`); });
     s.log(`guest shell ${Date.now() - ctx.tF5} ms after F5`);
     await s.shot('guest-shell');
@@ -153,7 +156,7 @@ export async function run(s, ctx) {
   await s.step('Stop ends the session, the kernel and gdb', async () => {
     const gdbBefore = processesNamed('gdb');
     s.log(`before Stop: ${umidProcesses(umid).length} processes with umid=${umid}, gdb ${JSON.stringify(gdbBefore.map((p) => p.pid))}`);
-    if (!umidProcesses(umid).length) throw new Error(`no host process carries umid=${umid} before Stop: the fixed umid was not used`);
+    if (!umidProcesses(umid).length) throw new Error(`no host process carries umid=${umid} before Stop`);
     const t = Date.now();
     await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
     await waitUntil('the debug toolbar to go away', async () => !(await page.locator('.debug-toolbar').isVisible()), 30000, 250);
