@@ -35,7 +35,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
       if (act) await vscode.commands.executeCommand('umlKernelDebug.checkConfig');
       return undefined;
     }
-    const dir = path.dirname(config.kernel);
+    const dir = path.dirname(fs.realpathSync(config.kernel));
     if (!fs.existsSync(path.join(dir, 'vmlinux-gdb.py')) && !warnedNoScripts.has(dir)) {
       warnedNoScripts.add(dir);
       const act = await vscode.window.showWarningMessage('The kernel\'s gdb scripts are not built: lx-dmesg, lx-ps and the other lx- commands will be missing.', 'Build scripts_gdb', 'Debug Anyway');

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ensureTools, testKernelTree, UiSession, endStragglers, REPO, RESULTS } from './harness.mjs';
 import * as f5 from './f5.mjs';
 import * as sidebar from './sidebar.mjs';
+import * as rootfs from './rootfs.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -23,7 +24,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [f5, sidebar];
+const ALL = [f5, sidebar, rootfs];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {
