@@ -13,7 +13,7 @@
 // whether targets are met or missed; non-zero only if something failed to run.
 // Every run uses its own umid; afterwards every process whose argv carries umid=<id> is killed and
 // ~/.uml/<id> is removed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -458,6 +458,12 @@ try {
     warm.push(loadOnce(idxDir));   // what F5 then pays
   }
   console.log(`symbol load (gdb -batch: file + info line): no cache ${fmt(median(plain))} ms, first load writing the cache ${fmt(median(cold))} ms, cache warm ${fmt(median(warm))} ms (${(median(warm) / median(plain)).toFixed(2)}x of no cache)`);
+
+  // Activation, measured inside a real extension host (code-server) by the extension-host suite.
+  const ui = spawnSync(process.execPath, [join(root, 'test/ui/run.mjs'), 'exthost'], { cwd: root, encoding: 'utf8' });
+  const act = join(root, 'test-results/ui/exthost/activation-ms.txt');
+  if (ui.status === 0 && existsSync(act)) console.log(`extension activation (module load to activate() done, code-server ${'1.100'} extension host): ${fmt(Number(readFileSync(act, 'utf8')))} ms`);
+  else console.log(`activation not measured: the extension-host run failed:\n${(ui.stdout ?? '').slice(-800)}`);
 } catch (e) {
   failed = true;
   console.error(`\nbench: failed to run: ${e.stack ?? e}`);

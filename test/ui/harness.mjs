@@ -14,7 +14,7 @@
 // Every process started from here inherits UML_UI_TEST_RUN=<token> in its environment: the
 // last-resort cleanup ends exactly those (gdb and UML started by the extension host included)
 // and never anybody else's.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -292,6 +292,7 @@ export class UiSession {
     fs.rmSync(this.outDir, { recursive: true, force: true });
     fs.mkdirSync(this.outDir, { recursive: true });
     this.extraSettings = o.settings ?? {};
+    this.vsix = o.vsix;  // installed with --install-extension before the server starts
     this.t0 = Date.now();
     this.shots = 0;
     this.logLines = [];
@@ -346,6 +347,12 @@ export class UiSession {
     };
     delete this.env.VSCODE_IPC_HOOK_CLI;
     this.umlDir = path.join(this.home, '.uml');
+    if (this.vsix) {
+      // What users install: the packaged extension, through code-server's own installer.
+      const out = execFileSync(process.execPath, [tools.codeServer, '--user-data-dir', userData, '--extensions-dir', path.join(this.tmp, 'extensions'), '--install-extension', this.vsix],
+        { env: this.env, cwd: this.tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      this.log(`install-extension: ${out.trim().split('\n').pop()}`);
+    }
     let lastErr;
     for (let attempt = 1; attempt <= 3; attempt++) {
       this.port = await freePort();
@@ -393,8 +400,11 @@ export class UiSession {
   }
 
   /** Opens the workbench on `folder` with /work/main as the extension under development. */
-  async openWorkbench(folder) {
-    const payload = encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${this.port}${REPO}`]]));
+  async openWorkbench(folder, { development = true, extensionTests } = {}) {
+    const entries = [];
+    if (development) entries.push(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${this.port}${REPO}`]);
+    if (extensionTests) entries.push(['extensionTestsPath', `vscode-remote://127.0.0.1:${this.port}${extensionTests}`]);
+    const payload = encodeURIComponent(JSON.stringify(entries));
     const url = `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(folder)}&payload=${payload}`;
     this.log(`goto ${url}`);
     await this.page.goto(url, { timeout: 60000 });

@@ -10,6 +10,8 @@ import { ensureTools, testKernelTree, UiSession, endStragglers, REPO, RESULTS } 
 import * as f5 from './f5.mjs';
 import * as sidebar from './sidebar.mjs';
 import * as rootfs from './rootfs.mjs';
+import * as exthost from './exthost.mjs';
+import * as vsix from './vsix.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -24,7 +26,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [f5, sidebar, rootfs];
+const ALL = [exthost, vsix, f5, sidebar, rootfs];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {
@@ -54,7 +56,7 @@ for (const t of tests) {
   const started = Date.now();
   const ctx = { tree };
   running = t.name;
-  const s = new UiSession(t.name, { settings: t.settings?.(ctx) });
+  const s = new UiSession(t.name, { settings: t.settings?.(ctx), vsix: t.vsix?.(ctx) });
   let timer;
   try {
     await s.step('start code-server and Chromium', () => s.start(tools));
