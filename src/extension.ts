@@ -32,7 +32,9 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerRootfsCommand(context);
 
   const instances = new InstancesProvider();
-  context.subscriptions.push(instances, vscode.window.registerTreeDataProvider('umlInstances', instances));
+  const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });
+  context.subscriptions.push(instances, tree, tree.onDidChangeVisibility((e) => instances.setVisible(e.visible)));
+  instances.setVisible(tree.visible);
   registerInstanceCommands(context, instances);
   // Which instances belong to debug sessions of this window.
   const umidOf = (s: vscode.DebugSession) => (s.type === 'uml' ? (s.configuration.umid as string | undefined) : undefined);

@@ -30,6 +30,7 @@ export function registerInstanceCommands(ctx: vscode.ExtensionContext, view: Ins
   /** The instance a command acts on: the tree row it was invoked on, or one picked. */
   const target = async (n?: Node, want: (i: UmlInstance) => boolean = (i) => i.state !== 'stale'): Promise<UmlInstance | undefined> => {
     if (n?.kind === 'instance') return n.instance;
+    view.refresh();  // the view may be hidden (not polling): read the directory now
     const choices = view.current.filter(want);
     if (!choices.length) { void vscode.window.showInformationMessage('No UML instance is running.'); return undefined; }
     if (choices.length === 1) return choices[0];

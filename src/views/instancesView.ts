@@ -20,12 +20,24 @@ export class InstancesProvider implements vscode.TreeDataProvider<Node>, vscode.
   private snapshot = '';
   private watcher: fs.FSWatcher | undefined;
   private watchedDir = '';
-  private timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private ticks = 0;
 
   constructor() {
     this.scan(true);
-    this.timer = setInterval(() => this.scan(++this.ticks % 30 === 0), 1000);
+  }
+
+  /** Watch and poll only while the view is visible: nothing runs for a hidden view. */
+  setVisible(visible: boolean): void {
+    if (visible && !this.timer) {
+      this.timer = setInterval(() => this.scan(++this.ticks % 30 === 0), 1000);
+      this.scan(true);
+    } else if (!visible && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      this.watcher?.close();
+      this.watcher = undefined;
+    }
   }
 
   get current(): readonly UmlInstance[] { return this.instances; }
@@ -35,7 +47,7 @@ export class InstancesProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Re-reads the directory; redraws only when something changed (or `force`, for uptimes). */
   private scan(force = false): void {
     const dir = umlDir();
-    this.ensureWatch(dir);
+    if (this.timer) this.ensureWatch(dir);
     this.instances = listInstances(dir);
     const live = new Set(this.instances.map((i) => i.umid));
     for (const set of [this.marks.paused, this.marks.unreachable]) for (const u of set) if (!live.has(u)) set.delete(u);
@@ -89,7 +101,7 @@ export class InstancesProvider implements vscode.TreeDataProvider<Node>, vscode.
   }
 
   dispose(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
     this.watcher?.close();
     this.changed.dispose();
   }
