@@ -9,12 +9,11 @@ import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
 import { freshUmid } from '../uml/cmdline';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
-import { Breakpoints } from './breakpoints';
+import { Breakpoints, parseLogMessage } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
-import { MiRecord, list, str, tuple } from '../gdb/mi';
+import { MiRecord, list, miQuote, str, tuple } from '../gdb/mi';
 import { GdbError } from '../gdb/gdb';
-import { parseLogMessage } from './breakpoints';
 import { ConsoleTerminal } from './consoleTerminal';
 
 // gdb chatter that helps nobody in the debug console.
@@ -158,11 +157,8 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.panicked = true;
         return this.sendStopped('exception', threadId, await this.panicText(threadId));
       }
-      const disp = str(r.results.disp);
-      const ev = new StoppedEvent(disp === 'del' && this.runtime?.plan.stopOnEntry ? 'entry' : 'breakpoint', threadId) as DebugProtocol.StoppedEvent;
-      ev.body.hitBreakpointIds = [num];
-      ev.body.allThreadsStopped = true;
-      return this.sendEvent(ev);
+      const entry = str(r.results.disp) === 'del' && this.runtime?.plan.stopOnEntry;
+      return this.sendStopped(entry ? 'entry' : 'breakpoint', threadId, undefined, [num]);
     }
     let dapReason = 'pause';
     let text: string | undefined;
@@ -179,9 +175,10 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.sendStopped(dapReason, threadId, text);
   }
 
-  private sendStopped(reason: string, threadId: number, text?: string): void {
+  private sendStopped(reason: string, threadId: number, text?: string, hitBreakpointIds?: number[]): void {
     const ev = new StoppedEvent(reason, threadId, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
+    if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.sendEvent(ev);
   }
 
@@ -196,7 +193,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     for (const part of parseLogMessage(message)) {
       if ('text' in part) { line += part.text; continue; }
       try {
-        const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 "${part.expr.replace(/["\\]/g, '\\$&')}"`);
+        const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 ${miQuote(part.expr)}`);
         line += str(r.results.value) ?? '';
       } catch (e) {
         line += `<${(e as Error).message}>`;
@@ -338,7 +335,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.sendResponse(response);
     } catch (e) {
       const msg = e instanceof GdbError ? e.message : (e as Error).message;
-      this.sendErrorResponse(response, { id: 1002, format: msg.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: false });
+      this.sendErrorResponse(response, { id: 1002, format: msg, showUser: false });
     }
   }
 
