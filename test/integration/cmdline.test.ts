@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, stopClient } from '../support/dap';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, stopClient, withSession } from '../support/dap';
 
 let rootfs: string;
 before(() => {
@@ -20,60 +20,52 @@ async function launchAndStop(dc: DebugClient, umid: string, setBps: () => Promis
   return stopped;
 }
 
-test('function breakpoint: stack, arguments, evaluate, step, continue to poweroff', async () => {
-  const dc = await startClient();
-  const out = collectOutput(dc);
-  const umid = uniqueUmid('cmdline');
-  try {
-    const ev = await launchAndStop(dc, umid, async () => {
-      const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] });
-      assert.strictEqual(r.body.breakpoints[0].verified, true);
-    });
-    assert.strictEqual(ev.body.reason, 'breakpoint');
+test('function breakpoint: stack, arguments, evaluate, step, continue to poweroff', () => withSession('cmdline', async (dc, umid, out) => {
+  const ev = await launchAndStop(dc, umid, async () => {
+    const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] });
+    assert.strictEqual(r.body.breakpoints[0].verified, true);
+  });
+  assert.strictEqual(ev.body.reason, 'breakpoint');
 
-    const st = await dc.stackTraceRequest({ threadId: ev.body.threadId!, startFrame: 0, levels: 20 });
-    const top = st.body.stackFrames[0];
-    assert.strictEqual(top.name, 'cmdline_proc_show');
-    assert.match(top.source!.path!, /fs\/proc\/cmdline\.c$/);
-    assert.ok(st.body.stackFrames.some((f) => f.name === 'seq_read_iter'), 'seq_read_iter is a caller');
-    assert.ok((st.body.totalFrames ?? 0) >= st.body.stackFrames.length);
+  const st = await dc.stackTraceRequest({ threadId: ev.body.threadId!, startFrame: 0, levels: 20 });
+  const top = st.body.stackFrames[0];
+  assert.strictEqual(top.name, 'cmdline_proc_show');
+  assert.match(top.source!.path!, /fs\/proc\/cmdline\.c$/);
+  assert.ok(st.body.stackFrames.some((f) => f.name === 'seq_read_iter'), 'seq_read_iter is a caller');
+  assert.ok((st.body.totalFrames ?? 0) >= st.body.stackFrames.length);
 
-    const scopes = await dc.scopesRequest({ frameId: top.id });
-    const argsScope = scopes.body.scopes.find((s) => s.name === 'Arguments')!;
-    const vars = await dc.variablesRequest({ variablesReference: argsScope.variablesReference });
-    const names = vars.body.variables.map((v) => v.name);
-    assert.deepStrictEqual(names, ['m', 'v']);
-    const m = vars.body.variables[0];
-    assert.match(m.type!, /struct seq_file \*/);
-    assert.ok(m.variablesReference > 0, 'm expands');
-    const fields = await dc.variablesRequest({ variablesReference: m.variablesReference });
-    assert.ok(fields.body.variables.some((f) => f.name === 'buf'), 'struct seq_file has buf');
+  const scopes = await dc.scopesRequest({ frameId: top.id });
+  const argsScope = scopes.body.scopes.find((s) => s.name === 'Arguments')!;
+  const vars = await dc.variablesRequest({ variablesReference: argsScope.variablesReference });
+  const names = vars.body.variables.map((v) => v.name);
+  assert.deepStrictEqual(names, ['m', 'v']);
+  const m = vars.body.variables[0];
+  assert.match(m.type!, /struct seq_file \*/);
+  assert.ok(m.variablesReference > 0, 'm expands');
+  const fields = await dc.variablesRequest({ variablesReference: m.variablesReference });
+  assert.ok(fields.body.variables.some((f) => f.name === 'buf'), 'struct seq_file has buf');
 
-    const ev1 = await dc.evaluateRequest({ expression: 'saved_command_line', frameId: top.id, context: 'hover' });
-    assert.match(ev1.body.result, /umid|mem=128M/);
-    const ev2 = await dc.evaluateRequest({ expression: 'm->size > 0', frameId: top.id, context: 'watch' });
-    assert.strictEqual(ev2.body.result, '1');
+  const ev1 = await dc.evaluateRequest({ expression: 'saved_command_line', frameId: top.id, context: 'hover' });
+  assert.match(ev1.body.result, /umid|mem=128M/);
+  const ev2 = await dc.evaluateRequest({ expression: 'm->size > 0', frameId: top.id, context: 'watch' });
+  assert.strictEqual(ev2.body.result, '1');
 
-    const stepped = dc.waitForEvent('stopped');
-    await dc.nextRequest({ threadId: ev.body.threadId! });
-    const sev = (await stepped) as DebugProtocol.StoppedEvent;
-    assert.strictEqual(sev.body.reason, 'step');
-    const st2 = await dc.stackTraceRequest({ threadId: sev.body.threadId!, startFrame: 0, levels: 1 });
-    assert.strictEqual(st2.body.stackFrames[0].name, 'cmdline_proc_show');
-    assert.ok(st2.body.stackFrames[0].line > top.line, `next moved from ${top.line} to ${st2.body.stackFrames[0].line}`);
+  const stepped = dc.waitForEvent('stopped');
+  await dc.nextRequest({ threadId: ev.body.threadId! });
+  const sev = (await stepped) as DebugProtocol.StoppedEvent;
+  assert.strictEqual(sev.body.reason, 'step');
+  const st2 = await dc.stackTraceRequest({ threadId: sev.body.threadId!, startFrame: 0, levels: 1 });
+  assert.strictEqual(st2.body.stackFrames[0].name, 'cmdline_proc_show');
+  assert.ok(st2.body.stackFrames[0].line > top.line, `next moved from ${top.line} to ${st2.body.stackFrames[0].line}`);
 
-    // Remove the breakpoint and let the guest finish: it powers off, the session ends.
-    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-    const terminated = dc.waitForEvent('terminated', 60000);
-    await dc.continueRequest({ threadId: ev.body.threadId! });
-    await terminated;
-    await waitForOutput(dc, /READ-DONE/, out);
-    assert.match(out.text(), /GUEST-UP/);
-  } finally {
-    await stopClient(dc);
-  }
-  assert.deepStrictEqual(await waitGone(umid), []);
-});
+  // Remove the breakpoint and let the guest finish: it powers off, the session ends.
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  const terminated = dc.waitForEvent('terminated', 60000);
+  await dc.continueRequest({ threadId: ev.body.threadId! });
+  await terminated;
+  await waitForOutput(dc, /READ-DONE/, out);
+  assert.match(out.text(), /GUEST-UP/);
+}));
 
 test('line breakpoint in fs/proc/cmdline.c', async () => {
   const dc = await startClient();

@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
 import { startGuest } from '../support/guest';
-import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, topFrame, stopClient } from '../support/dap';
+import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, topFrame, stopClient, withSession } from '../support/dap';
 import { listInstances, readInstance } from '../../src/uml/instances';
 import { instanceRow } from '../../src/views/instanceItems';
 import { mconsole, mconsoleSocket } from '../../src/uml/mconsole';
@@ -143,25 +143,17 @@ test('attach errors: no such umid, already being debugged', async () => {
   assert.deepStrictEqual(await waitGone(umid), []);
 });
 
-test('run without debugging: boots without gdb, shows up as an instance, stop halts it', async () => {
-  const dc = await startClient();
-  const out = collectOutput(dc);
-  const umid = uniqueUmid('nodebug');
-  try {
-    await launch(dc, testKernel(), { rootfs: ticker, umid, noDebug: true });
-    await waitForOutput(dc, /TICK 2\b/, out);
-    const inst = readInstance(umlDir, umid)!;
-    assert.strictEqual(inst.state, 'running');
-    assert.doesNotMatch(fs.readFileSync(`/proc/${inst.pid}/status`, 'utf8'), /TracerPid:\s*[1-9]/, 'no debugger attached');
-    assert.ok((await mconsole(inst.mconsole!, 'version')).ok);
-    const terminated = dc.waitForEvent('terminated');
-    await dc.terminateRequest({});
-    await terminated;
-  } finally {
-    await stopClient(dc);
-  }
-  assert.deepStrictEqual(await waitGone(umid), []);
-});
+test('run without debugging: boots without gdb, shows up as an instance, stop halts it', () => withSession('nodebug', async (dc, umid, out) => {
+  await launch(dc, testKernel(), { rootfs: ticker, umid, noDebug: true });
+  await waitForOutput(dc, /TICK 2\b/, out);
+  const inst = readInstance(umlDir, umid)!;
+  assert.strictEqual(inst.state, 'running');
+  assert.doesNotMatch(fs.readFileSync(`/proc/${inst.pid}/status`, 'utf8'), /TracerPid:\s*[1-9]/, 'no debugger attached');
+  assert.ok((await mconsole(inst.mconsole!, 'version')).ok);
+  const terminated = dc.waitForEvent('terminated');
+  await dc.terminateRequest({});
+  await terminated;
+}));
 
 test('run without debugging ends when the guest halts by itself', async () => {
   const dc = await startClient();

@@ -90,3 +90,20 @@ export async function stopClient(dc: DebugClient): Promise<void> {
   (dc as unknown as { _adapterProcess?: { stdin?: NodeJS.WritableStream } })._adapterProcess?.stdin?.on('error', () => undefined);
   await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
 }
+
+/**
+ * One adapter session against the real kernel: starts the client, runs `fn`, always stops the
+ * client, then checks that nothing of the instance is left (no process, no ~/.uml/<umid>).
+ */
+export async function withSession(tag: string, fn: (dc: DebugClient, umid: string, out: { text: () => string }) => Promise<void>): Promise<void> {
+  const dc = await startClient();
+  const out = collectOutput(dc);
+  const umid = uniqueUmid(tag);
+  try {
+    await fn(dc, umid, out);
+  } finally {
+    await stopClient(dc);
+  }
+  const left = await waitGone(umid);
+  if (left.length) throw new Error(`left behind by ${umid}: ${left.join(', ')}`);
+}
