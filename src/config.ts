@@ -8,6 +8,13 @@ export function umlDir(): string {
   return s ? s.replace(/^~(?=\/|$)/, os.homedir()) : path.join(os.homedir(), '.uml');
 }
 
+/** Cancellation from VS Code (a progress notification's Cancel) as an AbortSignal for execa. */
+export function abortSignalOf(token: vscode.CancellationToken): AbortSignal {
+  const ac = new AbortController();
+  token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
 export function mconsoleTimeoutMs(): number {
   return vscode.workspace.getConfiguration('umlKernelDebug').get<number>('mconsoleTimeout', 3000);
 }

@@ -5,8 +5,9 @@ import * as path from 'path';
 import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from './config';
 import { ConfigError, ConsoleWiring, RootfsKind, checkMem, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
 import { checkKernel, KernelInfo } from '../uml/kernelCheck';
-import { findExecutable, runningPid, cacheDir, isAlive } from '../uml/host';
+import { findExecutable, runningPid, cacheDir, isAlive, readCmdline } from '../uml/host';
 import { gdbinit } from '../gdb/gdbinit';
+import { gdbMissing } from '../gdb/gdb';
 
 export interface LaunchPlan {
   /** launch: we start the kernel under gdb and end it; attach: gdb joins a running one and leaves it running. */
@@ -61,9 +62,7 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   const rootfs = a.rootfs ? abs(a.rootfs) : undefined;
   const kind = rootfsKind(rootfs);
   const gdbPath = a.gdbPath ?? 'gdb';
-  if (!findExecutable(gdbPath)) {
-    throw new ConfigError(`gdb not found: "${gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`);
-  }
+  requireGdb(gdbPath);
   const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS }
     : consoleTty ? { kind: 'tty', path: consoleTty } : { kind: 'stdio' };
   const args = kernelCmdline({ rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs, console: wiring });
@@ -88,6 +87,10 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   };
 }
 
+function requireGdb(gdbPath: string): void {
+  if (!findExecutable(gdbPath)) throw new ConfigError(gdbMissing(gdbPath));
+}
+
 /** Attach to a running UML kernel, found by pid or umid. */
 export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
   const umlDir = a.umlDir ?? path.join(os.homedir(), '.uml');
@@ -102,7 +105,7 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
   if (!isAlive(pid)) throw new ConfigError(`No process ${pid}: the UML instance is not running. Check "pid" in launch.json.`);
   const tracer = tracerOf(pid);
   if (tracer) throw new ConfigError(`Process ${pid} is already being debugged (by pid ${tracer}). Detach that debugger first.`);
-  const argv = readArgv(pid);
+  const argv = readCmdline(pid) ?? [];
   umid ??= argv.find((x) => x.startsWith('umid='))?.slice(5) ?? String(pid);
   let kernelPath = a.kernel;
   if (!kernelPath) {
@@ -110,7 +113,7 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
   }
   const kernel = checkKernel(kernelPath);
   const gdbPath = a.gdbPath ?? 'gdb';
-  if (!findExecutable(gdbPath)) throw new ConfigError(`gdb not found: "${gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`);
+  requireGdb(gdbPath);
   const sessionDir = path.join(cacheDir(), 'sessions', `attach-${umid}`);
   const text = gdbinit({
     kernel: kernel.kernel, buildDir: kernel.buildDir, gdbScripts: kernel.gdbScripts,
@@ -121,10 +124,6 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
     console: 'internalConsole', stopOnEntry: false,
   };
-}
-
-function readArgv(pid: number): string[] {
-  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean); } catch { return []; }
 }
 
 function tracerOf(pid: number): number {

@@ -1,7 +1,7 @@
 // Run without debugging (Ctrl+F5): the same launch configuration boots the kernel without gdb.
 import { EventEmitter } from 'events';
 import * as path from 'path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
 import { killInstance, runningPid, isAlive } from '../uml/host';
@@ -11,7 +11,6 @@ type RunInTerminal = (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: De
 
 /** Events: 'output' (text, category), 'exited' (message). */
 export class NoDebugRun extends EventEmitter {
-  private proc: ResultPromise | undefined;
   private watch: NodeJS.Timeout | undefined;
   private ended = false;
   private pid: number | undefined;
@@ -31,7 +30,6 @@ export class NoDebugRun extends EventEmitter {
         stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] as unknown as ['ignore', 'pipe', 'pipe'],
         cwd: p.cwd, env: p.env, reject: false, buffer: false, cleanup: true,
       });
-      this.proc = proc;
       const text = (d: Buffer) => this.emit('output', d.toString('utf8'), 'stdout');
       proc.stdout!.on('data', text);
       proc.stderr!.on('data', text);
@@ -55,8 +53,7 @@ export class NoDebugRun extends EventEmitter {
       const end = Date.now() + 3000;
       while (isAlive(this.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     }
-    killInstance(this.plan.umlDir, this.plan.umid);
-    this.finish();
+    this.finish();  // sweeps whatever the halt left
   }
 
   private finish(message?: string): void {

@@ -73,9 +73,14 @@ export class UmlRuntime extends EventEmitter {
     await this.gdb.send('-exec-run');
   }
 
+  /** The next *stopped: claimed by us (attach, invisible interrupts), not shown to the user. */
+  private nextInternalStop(): Promise<MiRecord> {
+    return new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+  }
+
   /** Attaches gdb to the running kernel; it stays stopped until the first resume. */
   async attach(): Promise<void> {
-    const stop = new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+    const stop = this.nextInternalStop();
     this.state = 'running';
     await this.gdb.send(`-target-attach ${this.plan.attachPid}`);
     await stop;
@@ -95,7 +100,7 @@ export class UmlRuntime extends EventEmitter {
   withStopped<T>(fn: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       if (this.state !== 'running') return fn();
-      const stop = new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+      const stop = this.nextInternalStop();
       await this.gdb.send('-exec-interrupt');
       const rec = await stop;
       try {
@@ -159,7 +164,7 @@ export class UmlRuntime extends EventEmitter {
   private async detach(): Promise<void> {
     if (!this.gdb || this.gdb.exited || this.state === 'exited' || this.state === 'idle') return;
     if (this.state === 'running') {
-      const stop = new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+      const stop = this.nextInternalStop();
       await this.gdb.send('-exec-interrupt');
       await Promise.race([stop, new Promise((r) => setTimeout(r, 3000))]);
     }

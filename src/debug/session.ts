@@ -67,11 +67,12 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: UmlLaunchArguments): Promise<void> {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
-      const wantTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal' && this.clientRunsInTerminal;
+      const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
+      const wantTerminal = askedTerminal && this.clientRunsInTerminal;
       args = { ...args, umid: args.umid ?? freshUmid() };
       // Everything is checked before a terminal opens; the terminal's tty completes the plan.
       let plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole', wantTerminal && !args.noDebug ? '/dev/pts/0' : undefined);
-      if ((args.console ?? 'integratedTerminal') === 'integratedTerminal' && !wantTerminal) {
+      if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
       if (args.noDebug) return await this.runWithoutDebugging(response, plan);

@@ -9,6 +9,8 @@ export class GdbError extends Error {
   constructor(message: string, readonly command: string) { super(message); }
 }
 
+export const gdbMissing = (gdbPath: string) => `gdb not found: "${gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`;
+
 export interface GdbStartOptions {
   gdbPath: string;
   cwd?: string;
@@ -64,7 +66,7 @@ export class Gdb extends EventEmitter {
   static start(o: GdbStartOptions): Gdb {
     const gdb = findExecutable(o.gdbPath);
     if (!gdb) {
-      throw new GdbError(`gdb not found: "${o.gdbPath}". Install it (apt-get install gdb) or set "gdbPath" in launch.json.`, '');
+      throw new GdbError(gdbMissing(o.gdbPath), '');
     }
     const stdio = ['pipe', 'pipe', 'pipe', ...Array(o.extraPipes ?? 0).fill('pipe')] as const;
     const proc = execa(gdb, ['--interpreter=mi3', '--quiet', '--nx'], {

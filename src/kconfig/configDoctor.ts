@@ -5,6 +5,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { checkConfig } from './doctor';
 import { fixConfig } from './fix';
+import { isKernelTree } from '../uml/kernelTree';
+import { abortSignalOf } from '../config';
 import { umlTask } from '../tasks/taskProvider';
 
 function configFileOf(folder: vscode.WorkspaceFolder): string {
@@ -12,14 +14,8 @@ function configFileOf(folder: vscode.WorkspaceFolder): string {
   return path.join(buildDir ? path.resolve(folder.uri.fsPath, buildDir) : folder.uri.fsPath, '.config');
 }
 
-function abortOn(token: vscode.CancellationToken): AbortSignal {
-  const ac = new AbortController();
-  token.onCancellationRequested(() => ac.abort());
-  return ac.signal;
-}
-
 async function checkCommand(): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.find((f) => fs.existsSync(path.join(f.uri.fsPath, 'arch', 'um')));
+  const folder = vscode.workspace.workspaceFolders?.find((f) => isKernelTree(f.uri.fsPath));
   if (!folder) { void vscode.window.showErrorMessage('Open a kernel source tree (with arch/um) to check its configuration.'); return; }
   const file = configFileOf(folder);
   if (!fs.existsSync(file)) {
@@ -33,7 +29,7 @@ async function checkCommand(): Promise<void> {
   const act = await vscode.window.showWarningMessage(`For debugging, the kernel config needs: ${list}.`, { detail: findings.map((f) => f.message).join('\n') }, 'Fix');
   if (act !== 'Fix') return;
   const left = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Fixing the kernel config (scripts/config, olddefconfig)', cancellable: true },
-    (_p, token) => fixConfig(folder.uri.fsPath, file, findings, abortOn(token)));
+    (_p, token) => fixConfig(folder.uri.fsPath, file, findings, abortSignalOf(token)));
   if (left.length) {
     void vscode.window.showErrorMessage(`Still missing after olddefconfig (a dependency is off): ${left.map((f) => f.message).join('; ')}. Use menuconfig.`);
     return;
@@ -44,7 +40,7 @@ async function checkCommand(): Promise<void> {
 
 /** Diagnostics on a kernel tree's .config: one per missing or wrong option. */
 function diagnose(doc: vscode.TextDocument, coll: vscode.DiagnosticCollection): void {
-  if (path.basename(doc.uri.fsPath) !== '.config' || !fs.existsSync(path.join(path.dirname(doc.uri.fsPath), 'arch', 'um'))) return;
+  if (path.basename(doc.uri.fsPath) !== '.config' || !isKernelTree(path.dirname(doc.uri.fsPath))) return;
   coll.set(doc.uri, checkConfig(doc.getText()).map((f) => {
     const range = f.line !== undefined ? doc.lineAt(f.line).range : new vscode.Range(0, 0, 0, 0);
     const d = new vscode.Diagnostic(range, `${f.message}. Run "UML: Check Kernel Config for Debugging" to fix.`, vscode.DiagnosticSeverity.Warning);

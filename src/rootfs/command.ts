@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { createRootfs, Recipe, RootfsOptions, RootfsResult } from './create';
 import { hostAptDefaults } from './distro';
 import { RootfsError } from './common';
+import { abortSignalOf } from '../config';
 
 const RECIPES: Array<{ label: string; description: string; recipe: Recipe }> = [
   { label: 'BusyBox', description: 'offline, from the host\'s busybox-static; seconds', recipe: 'busybox' },
@@ -77,12 +78,10 @@ export function registerRootfsCommand(ctx: vscode.ExtensionContext): void {
     let result: RootfsResult | undefined;
     try {
       result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Creating ${o.recipe} root filesystem`, cancellable: true }, (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort());
         return createRootfs(o, {
           log: (t) => channel.append(t),
           step: (s) => { channel.appendLine(`-- ${s}`); progress.report({ message: s }); },
-          signal: ac.signal,
+          signal: abortSignalOf(token),
         });
       });
     } catch (e) {

@@ -1,15 +1,10 @@
 // Task type `uml`: ARCH=um make targets run as processes (argument arrays, no shell),
 // their compiler, linker and Kconfig errors landing in the Problems view.
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { TARGETS, UmlTaskDefinition, makeCommand, describe } from './makeTask';
+import { isKernelTree } from '../uml/kernelTree';
 
 export const MATCHERS = ['$uml-gcc', '$uml-ld', '$uml-kconfig'];
-
-function isKernelTree(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'arch', 'um', 'Kconfig'));
-}
 
 export function umlTask(def: UmlTaskDefinition, folder: vscode.WorkspaceFolder): vscode.Task {
   const cmd = makeCommand(def, folder.uri.fsPath);

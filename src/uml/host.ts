@@ -13,7 +13,7 @@ export function findExecutable(name: string): string | undefined {
   return undefined;
 }
 
-function readCmdline(pid: number): string[] | undefined {
+export function readCmdline(pid: number): string[] | undefined {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter((s) => s.length);
   } catch {

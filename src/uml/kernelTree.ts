@@ -2,9 +2,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The UML binary of a kernel tree: the folder has arch/um and a built linux (or vmlinux). */
+/** A kernel source tree that can build UML (the same test as the extension's activation event). */
+export function isKernelTree(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'arch', 'um', 'Kconfig'));
+}
+
+/** The UML binary of a kernel tree: a built linux (or vmlinux). */
 export function kernelBinaryIn(folder: string): string | undefined {
-  if (!fs.existsSync(path.join(folder, 'arch', 'um'))) return undefined;
+  if (!isKernelTree(folder)) return undefined;
   for (const name of ['linux', 'vmlinux']) {
     const p = path.join(folder, name);
     if (fs.existsSync(p)) return p;

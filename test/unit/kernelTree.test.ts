@@ -11,6 +11,7 @@ test('a kernel tree is recognised by arch/um and a built linux, then vmlinux', (
   try {
     assert.strictEqual(kernelBinaryIn(d), undefined);
     fs.mkdirSync(path.join(d, 'arch', 'um'), { recursive: true });
+    fs.writeFileSync(path.join(d, 'arch', 'um', 'Kconfig'), '');
     assert.strictEqual(kernelBinaryIn(d), undefined, 'not built yet');
     fs.writeFileSync(path.join(d, 'vmlinux'), '');
     assert.strictEqual(kernelBinaryIn(d), path.join(d, 'vmlinux'));
