@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds (once) and caches a debug UML kernel from Debian's linux-source package.
 # Last line of output: the build directory (holds linux, vmlinux, vmlinux-gdb.py, sources).
-# Cache key: source package version + fragment hash, so a changed fragment rebuilds.
+# Cache key: source package version + hash of the fragment and the patches (scripts/patches),
+# so a changed fragment or patch rebuilds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 fragment="$here/kernel-fragment.config"
 pkg=linux-source-6.1
-need=(gdb uml-utilities busybox-static "$pkg" flex bison libelf-dev bc make gcc xz-utils libssl-dev)
+need=(gdb uml-utilities busybox-static "$pkg" patch flex bison libelf-dev bc make gcc xz-utils libssl-dev)
 
 missing=()
 for p in "${need[@]}"; do
@@ -22,7 +23,8 @@ if ((${#missing[@]})); then
 fi
 
 version=$(dpkg-query -W -f='${Version}' "$pkg")
-key="$version-$(sha256sum "$fragment" | cut -c1-12)"
+patches=("$here"/patches/*.patch)
+key="$version-$(cat "$fragment" "${patches[@]}" | sha256sum | cut -c1-12)"
 cache="${UML_TEST_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uml-kernel-debug/kernel}"
 dir="$cache/$key"
 tree="$dir/linux-source-6.1"
@@ -39,6 +41,10 @@ rm -rf "$dir"; mkdir -p "$dir"
 echo "test-kernel: unpacking $pkg $version into $dir" >&2
 tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$dir"
 cd "$tree"
+for p in "${patches[@]}"; do
+  echo "test-kernel: applying $(basename "$p")" >&2
+  patch -p1 --forward --batch --no-backup-if-mismatch < "$p" >&2
+done
 echo "test-kernel: configuring (defconfig + $(basename "$fragment"))" >&2
 make ARCH=um SUBARCH=x86_64 defconfig >&2
 ARCH=um scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
