@@ -9,6 +9,7 @@ import { UmlTaskProvider } from './tasks/taskProvider';
 import { registerIndexWarm } from './tasks/indexWarm';
 import { registerConfigDoctor } from './kconfig/configDoctor';
 import { registerRootfsCommand } from './rootfs/command';
+import { registerXsaveFix } from './hostcompat/xsaveFix';
 
 // Module load starts the activation clock: the bundle's own load time counts too.
 const loadedAt = performance.now();
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerIndexWarm(context);
   registerConfigDoctor(context);
   registerRootfsCommand(context);
+  registerXsaveFix(context);
 
   const instances = new InstancesProvider();
   const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });

@@ -7,6 +7,7 @@ import { freshUmid } from '../uml/cmdline';
 import { umlDir } from '../config';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
+import { confirmXsave } from '../hostcompat/xsaveFix';
 
 const warnedNoScripts = new Set<string>();
 
@@ -27,6 +28,8 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
 
   /** Before F5: say now, with the fix at hand, if the kernel cannot be debugged well. */
   async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    // Every start (F5, Run Without Debugging, Attach, the sidebar's actions) passes here.
+    if (!await confirmXsave(config, typeof config.umlDir === 'string' ? config.umlDir : umlDir())) return undefined;
     if (config.request !== 'launch' || config.noDebug || typeof config.kernel !== 'string') return config;
     let sections: string[];
     try { sections = elfSectionNamesOfFile(config.kernel); } catch { return config; }  // the adapter explains

@@ -15,6 +15,8 @@ import { toDapFrames } from './frames';
 import { MiRecord, list, miQuote, str, tuple } from '../gdb/mi';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal } from './consoleTerminal';
+import { FpFailureWatch } from '../hostcompat/xsave';
+import { hostXsave, xsaveCheck } from '../hostcompat/hostXsave';
 
 // gdb chatter that helps nobody in the debug console.
 // The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
@@ -39,6 +41,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private ended = false;
   private noDebug: NoDebugRun | undefined;
   private panicked = false;
+  private fpWatch = new FpFailureWatch();
 
   constructor() {
     super();
@@ -75,7 +78,9 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
-      if (args.noDebug) return await this.runWithoutDebugging(response, plan);
+      // The host check runs beside gdb's start; its word comes before the kernel boots.
+      const hostChecked = this.checkHost(plan);
+      if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
@@ -87,7 +92,7 @@ export class UmlDebugSession extends LoggingDebugSession {
         plan = makeLaunchPlan(args, 'integratedTerminal', tty);
         rt.plan = plan;
       }
-      await rt.start();
+      await Promise.all([rt.start(), hostChecked]);
       this.breakpoints = new Breakpoints(rt.gdb);
       this.variables = new Variables(rt.gdb);
       this.sendEvent(new InitializedEvent());
@@ -103,8 +108,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   private async runWithoutDebugging(response: DebugProtocol.LaunchResponse, plan: LaunchPlan): Promise<void> {
     const run = new NoDebugRun(plan);
     this.noDebug = run;
-    run.on('output', (t: string, c: string) => this.out(t, c));
-    run.on('exited', (why: string) => { this.out(`${why}\n`); this.end(); });
+    run.on('output', (t: string, c: string) => { this.out(t, c); this.watchConsole(t); });
+    run.on('exited', (why: string) => this.endWith(why));
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
     const inTerminal = plan.console === 'integratedTerminal' ? (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: DebugProtocol.Response) => void) => this.runInTerminalRequest(a, 10000, cb) : undefined;
@@ -117,11 +122,12 @@ export class UmlDebugSession extends LoggingDebugSession {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
       const plan = makeAttachPlan(args);
+      const hostChecked = this.checkHost(plan);
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
-      await rt.start();
+      await Promise.all([rt.start(), hostChecked]);
       this.breakpoints = new Breakpoints(rt.gdb);
       this.variables = new Variables(rt.gdb);
       await rt.attach();
@@ -135,16 +141,36 @@ export class UmlDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** A kernel that cannot run user processes on this host (XSAVE size): say so before it boots. */
+  private async checkHost(plan: LaunchPlan): Promise<void> {
+    try {
+      const [problem, host] = await Promise.all([xsaveCheck(plan.kernel.kernel), hostXsave()]);
+      this.fpWatch = new FpFailureWatch(host);
+      if (problem) this.out(`${problem}\n`, 'important');
+    } catch { /* the check only informs: never a reason to fail the launch */ }
+  }
+
+  /** Console text that shows the XSAVE failure: explain it at once. */
+  private watchConsole(text: string): void {
+    const hint = this.fpWatch.feed(text);
+    if (hint) this.out(`${hint}\n`, 'important');
+  }
+
+  /** The session's end message, with the cause when the console showed one. */
+  private endWith(why: string, category = 'console'): void {
+    const hint = this.fpWatch.hint;
+    this.out(`${why}${hint ? ` ${hint}` : ''}\n`, hint ? 'stderr' : category);
+    this.end();
+  }
+
   private wire(rt: UmlRuntime): void {
     rt.on('output', (text: string, category: string) => {
       if (category === 'console') text = text.split(/(?<=\n)/).filter((l) => !NOISE.test(l)).join('');
       if (text) this.out(text, category);
+      if (category === 'stdout') this.watchConsole(text);
     });
     rt.on('stopped', (r: MiRecord) => this.onStopped(r).catch((e) => this.out(`${e.message}\n`, 'stderr')));
-    rt.on('exited', (why: string, bad?: boolean) => {
-      this.out(`${why}\n`, bad ? 'stderr' : 'console');
-      this.end();
-    });
+    rt.on('exited', (why: string, bad?: boolean) => this.endWith(why, bad ? 'stderr' : 'console'));
   }
 
   private async onStopped(r: MiRecord): Promise<void> {
@@ -186,7 +212,13 @@ export class UmlDebugSession extends LoggingDebugSession {
   private async panicText(threadId: number): Promise<string> {
     const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 fmt`).catch(() => undefined);
     const fmt = /"(.*)"/.exec(str(r?.results.value) ?? '')?.[1];
-    return `Kernel panic${fmt ? `: ${fmt.replace(/\\n$/, '')}` : ''}`;
+    // The console may be a terminal we do not read: the kernel log still has the cause.
+    if (!this.fpWatch.hint && this.fpWatch.possible && this.runtime!.plan.kernel.gdbScripts) {
+      const log = await this.runtime!.gdb.cli('lx-dmesg').catch(() => '');
+      this.fpWatch.feed(log);
+    }
+    const hint = this.fpWatch.hint;
+    return `Kernel panic${fmt ? `: ${fmt.replace(/\\n$/, '')}` : ''}${hint ? `. ${hint}` : ''}`;
   }
 
   private async logpoint(message: string, threadId: number): Promise<void> {

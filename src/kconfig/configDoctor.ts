@@ -8,6 +8,7 @@ import { fixConfig } from './fix';
 import { isKernelTree } from '../uml/kernelTree';
 import { abortSignalOf } from '../config';
 import { umlTask } from '../tasks/taskProvider';
+import { FIX_COMMAND, xsaveTreeProblem } from '../hostcompat/xsaveFix';
 
 function configFileOf(folder: vscode.WorkspaceFolder): string {
   const buildDir = vscode.workspace.getConfiguration('umlKernelDebug', folder.uri).get<string>('buildDir', '');
@@ -17,6 +18,12 @@ function configFileOf(folder: vscode.WorkspaceFolder): string {
 async function checkCommand(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.find((f) => isKernelTree(f.uri.fsPath));
   if (!folder) { void vscode.window.showErrorMessage('Open a kernel source tree (with arch/um) to check its configuration.'); return; }
+  // A tree whose kernel cannot run on this host comes first: the config is moot until then.
+  const xsave = await xsaveTreeProblem(folder.uri.fsPath);
+  if (xsave) {
+    if (await vscode.window.showWarningMessage(xsave, 'Apply Fix…')) await vscode.commands.executeCommand(FIX_COMMAND, folder.uri.fsPath);
+    return;
+  }
   const file = configFileOf(folder);
   if (!fs.existsSync(file)) {
     const act = await vscode.window.showErrorMessage(`No ${file}: configure the kernel first (make ARCH=um defconfig).`, 'Run defconfig');

@@ -16,3 +16,10 @@ export function kernelBinaryIn(folder: string): string | undefined {
   }
   return undefined;
 }
+
+/** The source tree of a build directory: itself, or where an O= build's `source` link points. */
+export function sourceTreeOf(buildDir: string): string {
+  if (isKernelTree(buildDir)) return buildDir;
+  const link = path.join(buildDir, 'source');
+  try { return fs.realpathSync(link); } catch { return buildDir; }
+}

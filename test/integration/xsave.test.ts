@@ -1,0 +1,51 @@
+// The XSAVE host fix on real parts: the patch on both Debian kernel sources (as the extension
+// previews it), the host's real XSAVE size through ptrace, and the patched test kernel.
+import { test } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execa } from 'execa';
+import { ROOT, testKernel, testKernelDir } from '../support/testKernel';
+import { PATCH_FILE, PATCHED_SOURCE, UML_FP_BUFFER, classifySource, previewPatchArgs } from '../../src/hostcompat/xsave';
+import { hostXsave, kernelFpCode, xsaveCheck } from '../../src/hostcompat/hostXsave';
+
+for (const version of ['6.1', '6.12']) {
+  test(`the patch applies without fuzz to Debian's linux-source-${version} and yields the patched code`, async () => {
+    const tarball = `/usr/src/linux-source-${version}.tar.xz`;
+    assert.ok(fs.existsSync(tarball), `${tarball} missing: apt-get install linux-source-${version}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsave-src-'));
+    try {
+      const member = `linux-source-${version}/${PATCHED_SOURCE}`;
+      await execa('tar', ['-xJf', tarball, '-C', dir, member]);
+      const source = path.join(dir, member);
+      const before = fs.readFileSync(source, 'utf8');
+      assert.strictEqual(classifySource(before), 'fixed-size');
+      const out = path.join(dir, 'registers.c');
+      const r = await execa('patch', previewPatchArgs(source, path.join(ROOT, PATCH_FILE), out), { reject: false, all: true });
+      assert.strictEqual(r.exitCode, 0, r.all);
+      assert.strictEqual(fs.readFileSync(source, 'utf8'), before, 'the source is left as it was');
+      assert.strictEqual(classifySource(fs.readFileSync(out, 'utf8')), 'patched');
+      const again = await execa('patch', previewPatchArgs(out, path.join(ROOT, PATCH_FILE), path.join(dir, 'twice.c')), { reject: false });
+      assert.notStrictEqual(again.exitCode, 0, 'a patched file is refused, not patched twice');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('the host\'s XSAVE size comes from the same ptrace call UML makes', async () => {
+  const host = await hostXsave();
+  assert.strictEqual(host.source, 'ptrace');
+  assert.ok(host.size! >= 576 && host.size! <= 65536 && host.size! % 8 === 0, `size ${host.size}`);
+  const flags = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  assert.strictEqual(host.size! > UML_FP_BUFFER, /\bamx_tile\b/.test(flags), 'larger than UML\'s buffer exactly when the CPU has AMX');
+});
+
+test('the test kernel carries the patch: the tree and the binary say so, and it runs on this host', async () => {
+  assert.strictEqual(classifySource(fs.readFileSync(path.join(testKernelDir(), PATCHED_SOURCE), 'utf8')), 'patched');
+  const code = kernelFpCode(testKernel());
+  assert.strictEqual(code.kind, 'patched');
+  assert.match(code.kind === 'patched' ? code.version ?? '' : '', /^6\.1\./);
+  assert.strictEqual(await xsaveCheck(testKernel()), undefined);
+});

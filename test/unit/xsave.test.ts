@@ -1,0 +1,136 @@
+// The XSAVE check: host sizes and kernel binaries (small ELF files made here) as fixtures,
+// both outcomes, and the console line recognised when it arrives in pieces.
+import { test } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  HostXsave, UML_FP_BUFFER, PATCH_MARKER, classifyKernel, classifySource, explainConsole, FpFailureWatch,
+  hostTooLarge, hostXsaveFromCpuinfo, parseProbeOutput, xsaveProblem, bannerVersion,
+} from '../../src/hostcompat/xsave';
+import { kernelFpCode } from '../../src/hostcompat/hostXsave';
+
+const host = (size: number): HostXsave => ({ size, source: 'ptrace' });
+// Sizes seen on real hosts: a VM with AVX-512 (compacted-like layout), AVX-512 + PKRU, Sapphire Rapids (AMX).
+const SMALL = [576, 832, 2432, 2688, UML_FP_BUFFER];
+const LARGE = [2752, 11008];
+
+test('host sizes: only a size above UML\'s 2696-byte buffer is too large', () => {
+  for (const s of SMALL) assert.strictEqual(hostTooLarge(host(s)), false, `${s}`);
+  for (const s of LARGE) assert.strictEqual(hostTooLarge(host(s)), true, `${s}`);
+});
+
+test('without the probe, /proc/cpuinfo tells AMX hosts apart', () => {
+  const flags = 'fpu vme de pse tsc msr pae mce cx8 apic sse sse2 avx avx2 avx512f pku ospke';
+  const plain = hostXsaveFromCpuinfo(`processor\t: 0\nflags\t\t: ${flags}\n`);
+  const amx = hostXsaveFromCpuinfo(`processor\t: 0\nflags\t\t: ${flags} amx_bf16 amx_tile amx_int8\n`);
+  assert.deepStrictEqual(plain, { source: 'cpuflags', amx: false });
+  assert.strictEqual(hostTooLarge(plain), false);
+  assert.strictEqual(hostTooLarge(amx), true);
+  assert.strictEqual(hostTooLarge(hostXsaveFromCpuinfo('')), false);
+});
+
+test('probe output: a byte count, or nothing for an errno', () => {
+  assert.strictEqual(parseProbeOutput('2432\n'), 2432);
+  assert.strictEqual(parseProbeOutput('errno 1\n'), undefined);
+  assert.strictEqual(parseProbeOutput(''), undefined);
+});
+
+/** A minimal ELF64 little-endian file: null, .rodata, .shstrtab sections. */
+function makeElf(machine: number, rodata: string): Buffer {
+  const ro = Buffer.from(rodata, 'latin1');
+  const shstr = Buffer.from('\0.rodata\0.shstrtab\0', 'latin1');
+  const roOff = 64;
+  const strOff = roOff + ro.length;
+  const shoff = Math.ceil((strOff + shstr.length) / 8) * 8;
+  const b = Buffer.alloc(shoff + 3 * 64);
+  b.writeUInt32BE(0x7f454c46, 0);
+  b[4] = 2; b[5] = 1; b[6] = 1;
+  b.writeUInt16LE(2, 0x10);            // ET_EXEC
+  b.writeUInt16LE(machine, 0x12);
+  b.writeBigUInt64LE(BigInt(shoff), 0x28);
+  b.writeUInt16LE(64, 0x34);           // e_ehsize
+  b.writeUInt16LE(64, 0x3a);           // e_shentsize
+  b.writeUInt16LE(3, 0x3c);            // e_shnum
+  b.writeUInt16LE(2, 0x3e);            // e_shstrndx
+  ro.copy(b, roOff);
+  shstr.copy(b, strOff);
+  const sh = (i: number, name: number, type: number, off: number, size: number) => {
+    const e = shoff + i * 64;
+    b.writeUInt32LE(name, e);
+    b.writeUInt32LE(type, e + 4);
+    b.writeBigUInt64LE(BigInt(off), e + 0x18);
+    b.writeBigUInt64LE(BigInt(size), e + 0x20);
+  };
+  sh(1, 1, 1, roOff, ro.length);
+  sh(2, 9, 3, strOff, shstr.length);
+  return b;
+}
+
+function withKernelFile<T>(machine: number, rodata: string, fn: (file: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsave-elf-'));
+  try {
+    const file = path.join(dir, 'linux');
+    fs.writeFileSync(file, makeElf(machine, rodata));
+    return fn(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const banner = (v: string) => `\0\0Linux version ${v} (root@build) (gcc (Debian 12.2.0-14) 12.2.0) #1 Mon Jan 1 00:00:00 UTC 2026\n\0`;
+
+test('kernel binaries: old code, our patch, the upstream fix, 32-bit', () => {
+  const cases: [number, string, string][] = [
+    [62, banner('6.1.158'), 'fixed-size'],
+    [62, banner('6.12.57') + `um: host XSAVE area is %lu bytes (${PATCH_MARKER})\n`, 'patched'],
+    [62, banner('6.13.0'), 'fixed-upstream'],
+    [62, banner('7.0.1'), 'fixed-upstream'],
+    [62, 'no banner at all', 'fixed-size'],
+    [3, banner('6.1.158'), 'not-x86_64'],
+  ];
+  for (const [machine, rodata, kind] of cases) {
+    const code = withKernelFile(machine, rodata, kernelFpCode);
+    assert.strictEqual(code.kind, kind, rodata);
+  }
+  assert.strictEqual(bannerVersion(banner('6.1.158')), '6.1.158');
+});
+
+test('the verdict: both outcomes, with the cause and both ways out in the message', () => {
+  const old = classifyKernel(62, banner('6.1.158'));
+  const problem = xsaveProblem(host(11008), old);
+  assert.ok(problem);
+  assert.match(problem, /6\.1\.158/);
+  assert.match(problem, /11008 bytes/);
+  assert.match(problem, /ptrace set fp regs failed, errno = 14/);
+  assert.match(problem, /6\.13 or later/);
+  assert.match(problem, /Apply XSAVE Host Fix/);
+  assert.match(problem, /scripts\/patches\/0001-um-x86-host-sized-xstate-transfers\.patch/);
+  assert.match(xsaveProblem(hostXsaveFromCpuinfo('flags\t: avx512f amx_tile\n'), old) ?? '', /the CPU has AMX/);
+  assert.strictEqual(xsaveProblem(host(2432), old), undefined, 'a small host runs old kernels');
+  assert.strictEqual(xsaveProblem(host(11008), classifyKernel(62, banner('6.1.158') + PATCH_MARKER)), undefined);
+  assert.strictEqual(xsaveProblem(host(11008), classifyKernel(62, banner('6.13.2'))), undefined);
+});
+
+test('kernel sources: the fixed-size code, the patched code, anything else', () => {
+  const old = '\t\tiov.iov_base = fp_regs;\n\t\tiov.iov_len = FP_SIZE * sizeof(unsigned long);\n\t\tif (ptrace(PTRACE_SETREGSET, pid, NT_X86_XSTATE, &iov) < 0)\n';
+  assert.strictEqual(classifySource(old), 'fixed-size');
+  assert.strictEqual(classifySource(`/* ${PATCH_MARKER} */\n${old}`), 'patched');
+  assert.strictEqual(classifySource('iov.iov_len = host_fp_size;\nPTRACE_SETREGSET'), 'other');
+});
+
+test('the console line is recognised, even split across chunks, and explained once', () => {
+  const lines = 'Run /init as init process\nuserspace - ptrace set fp regs failed, errno = 14\nKernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b\n';
+  assert.match(explainConsole(lines, host(11008)) ?? '', /XSAVE area \(11008 bytes here\)/);
+  assert.match(explainConsole('ptrace set fp regs failed, errno = 1') ?? '', /errno 1/);
+  assert.strictEqual(explainConsole('Run /init as init process\n'), undefined);
+  const w = new FpFailureWatch(host(11008));
+  const at = lines.indexOf('fp regs') + 3;
+  assert.strictEqual(w.feed(lines.slice(0, at)), undefined);
+  assert.match(w.feed(lines.slice(at)) ?? '', /Apply XSAVE Host Fix/);
+  assert.strictEqual(w.feed(lines), undefined, 'said once');
+  assert.ok(w.hint);
+  assert.strictEqual(new FpFailureWatch(host(2432)).possible, false);
+  assert.strictEqual(new FpFailureWatch(host(11008)).possible, true);
+});
