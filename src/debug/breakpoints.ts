@@ -5,7 +5,11 @@ import { MiTuple, list, miQuote, str, tuple } from '../gdb/mi';
 
 export interface HitCount { ignore: number }
 
-/** DAP hit conditions we can express with gdb's ignore count: "N", ">=N" (stop from the Nth hit on), ">N". */
+/**
+ * DAP hit conditions: "N", ">=N" (stop from the Nth hit on), ">N", as the number of hits to
+ * ignore. The adapter counts, not gdb's ignore count: when a UML timer signal arrives while gdb
+ * steps over the breakpoint, gdb counts the re-executed trap as one more hit.
+ */
 export function parseHitCondition(s: string): HitCount {
   const m = /^\s*(>=|>)?\s*(\d+)\s*$/.exec(s);
   if (!m) throw new Error(`Hit count "${s}" is not supported: use N, >=N or >N.`);
@@ -38,7 +42,7 @@ export function breakInsertCommand(spec: BreakpointSpec, temporary = false): str
   let cmd = '-break-insert -f';
   if (temporary) cmd += ' -t';
   if (spec.condition) cmd += ` -c ${miQuote(spec.condition)}`;
-  if (spec.hitCondition) cmd += ` -i ${parseHitCondition(spec.hitCondition).ignore}`;
+  if (spec.hitCondition) parseHitCondition(spec.hitCondition);  // refused here, before gdb
   return `${cmd} ${miQuote(spec.location)}`;
 }
 
@@ -46,8 +50,17 @@ export class Breakpoints {
   private bySource = new Map<string, number[]>();
   private functions: number[] = [];
   private logMessages = new Map<number, string>();
+  private hitCounts = new Map<number, { ignore: number; hits: number }>();
 
   constructor(private readonly gdb: Gdb) {}
+
+  /** Counts a hit of gdb breakpoint `num`; false when its hit condition says not to stop yet. */
+  countHit(num: number): boolean {
+    const h = this.hitCounts.get(num);
+    if (!h) return true;
+    h.hits++;
+    return h.hits > h.ignore;
+  }
 
   logMessage(gdbNumber: number): string | undefined {
     return this.logMessages.get(gdbNumber);
@@ -90,6 +103,7 @@ export class Breakpoints {
       const b = tuple(r.results.bkpt) ?? {};
       const num = Number(str(b.number));
       if (logMessage) this.logMessages.set(num, logMessage);
+      if (spec.hitCondition) this.hitCounts.set(num, { ignore: parseHitCondition(spec.hitCondition).ignore, hits: 0 });
       return toDap(b, num);
     } catch (e) {
       if (e instanceof GdbError) return { verified: false, message: e.message };
@@ -99,7 +113,7 @@ export class Breakpoints {
 
   private async remove(nums: number[]): Promise<void> {
     if (!nums.length) return;
-    for (const n of nums) this.logMessages.delete(n);
+    for (const n of nums) { this.logMessages.delete(n); this.hitCounts.delete(n); }
     await this.gdb.send(`-break-delete ${nums.join(' ')}`).catch(() => undefined);
   }
 }

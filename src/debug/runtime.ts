@@ -114,6 +114,31 @@ export class UmlRuntime extends EventEmitter {
     });
   }
 
+  /**
+   * Continues from a breakpoint at `addr` without the breakpoint's trap being taken again:
+   * single-steps until the pc has left `addr` (a signal handler run by UML during the step
+   * returns to `addr`), then continues. A real stop on the way is the user's.
+   */
+  stepOffAndContinue(addr: string | undefined): Promise<void> {
+    return this.exclusive(async () => {
+      for (let i = 0; addr && i < 20; i++) {
+        const stop = this.nextInternalStop();
+        this.state = 'running';
+        await this.gdb.send('-exec-step-instruction');
+        const rec = await stop;
+        if (isExit(rec)) { this.onExited(rec); return; }
+        const reason = str(rec.results.reason);
+        const pc = str(tuple(rec.results.frame)?.addr);
+        if (reason !== 'end-stepping-range' && !(reason === 'breakpoint-hit' && pc === addr)) {
+          this.emit('stopped', rec);
+          return;
+        }
+        if (pc !== addr) break;
+      }
+      await this.resume('-exec-continue');
+    });
+  }
+
   async pause(): Promise<void> {
     if (this.state === 'running') await this.gdb.send('-exec-interrupt');
   }

@@ -184,6 +184,10 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.panicked = true;
         return this.sendStopped('exception', threadId, await this.panicText(threadId));
       }
+      if (!this.breakpoints.countHit(num)) {
+        this.variables.reset();
+        return this.rt.stepOffAndContinue(str(tuple(r.results.frame)?.addr));
+      }
       const entry = str(r.results.disp) === 'del' && this.runtime?.plan.stopOnEntry;
       return this.sendStopped(entry ? 'entry' : 'breakpoint', threadId, undefined, [num]);
     }

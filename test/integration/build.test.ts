@@ -19,7 +19,8 @@ let tree: string;
 before(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'uml-build-'));
   tree = path.join(scratch, 'linux');
-  await execa('cp', ['-a', testKernelDir(), tree]);
+  // The cached tree itself, never a link to it: edits must land in the copy.
+  await execa('cp', ['-a', fs.realpathSync(testKernelDir()), tree]);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -33,6 +34,16 @@ async function runTask(def: Omit<UmlTaskDefinition, 'type'>): Promise<{ code: nu
 const cmdlineC = () => path.join(tree, 'fs', 'proc', 'cmdline.c');
 const original = () => fs.readFileSync(path.join(testKernelDir(), 'fs', 'proc', 'cmdline.c'), 'utf8');
 
+/** Runs fn with cmdline.c edited in the scratch tree, and always puts the original back. */
+async function withCmdlineEdit<T>(text: string, fn: () => Promise<T>): Promise<T> {
+  edit(cmdlineC(), text);
+  try {
+    return await fn();
+  } finally {
+    edit(cmdlineC(), original());
+  }
+}
+
 function edit(file: string, text: string): void {
   fs.writeFileSync(file, text);
   // Newer than any object in the copied tree, whatever the clock granularity.
@@ -42,8 +53,7 @@ function edit(file: string, text: string): void {
 
 test('incremental build of a tiny change: one object recompiled, the kernel relinked', async () => {
   const before = fs.statSync(path.join(tree, 'linux')).mtimeMs;
-  edit(cmdlineC(), original().replace('seq_puts(m, saved_command_line);', 'seq_puts(m, saved_command_line); /* touched by a test */'));
-  const r = await runTask({ target: 'linux' });
+  const r = await withCmdlineEdit(original().replace('seq_puts(m, saved_command_line);', 'seq_puts(m, saved_command_line); /* touched by a test */'), () => runTask({ target: 'linux' }));
   assert.strictEqual(r.code, 0, r.output.slice(-3000));
   assert.match(r.output, /CC\s+fs\/proc\/cmdline\.o/);
   assert.doesNotMatch(r.output, /CC\s+fs\/proc\/array\.o/, 'only the changed file is compiled');
@@ -53,8 +63,7 @@ test('incremental build of a tiny change: one object recompiled, the kernel reli
 
 test('gcc errors and warnings from a broken file land as problems with file and line', async () => {
   const broken = original().replace('seq_puts(m, saved_command_line);', 'int unused_here;\n\tseq_puts(m, no_such_symbol_here);');
-  edit(cmdlineC(), broken);
-  const r = await runTask({ target: 'linux' });
+  const r = await withCmdlineEdit(broken, () => runTask({ target: 'linux' }));
   assert.notStrictEqual(r.code, 0);
   const lineOf = (needle: string) => broken.split('\n').findIndex((l) => l.includes(needle)) + 1;
   const problems = matchProblems(r.output).filter((p) => p.file.endsWith('fs/proc/cmdline.c'));
@@ -72,15 +81,13 @@ test('ld errors (undefined reference) land as problems', async () => {
   const broken = original()
     .replace('static int cmdline_proc_show', 'extern void uml_test_no_such_function(void);\nstatic int cmdline_proc_show')
     .replace('seq_puts(m, saved_command_line);', 'uml_test_no_such_function();\n\tseq_puts(m, saved_command_line);');
-  edit(cmdlineC(), broken);
-  const r = await runTask({ target: 'linux' });
+  const r = await withCmdlineEdit(broken, () => runTask({ target: 'linux' }));
   assert.notStrictEqual(r.code, 0);
   const ld = matchProblems(r.output).find((p) => p.matcher === 'uml-ld');
   assert.ok(ld, r.output.slice(-2000));
   assert.match(ld.message, /undefined reference to `uml_test_no_such_function'/);
   assert.match(ld.file, /fs\/proc\/cmdline\.c$/);
   assert.strictEqual(ld.line, broken.split('\n').findIndex((l) => l.includes('uml_test_no_such_function();')) + 1);
-  edit(cmdlineC(), original());
 });
 
 test('Kconfig errors land as problems', async () => {

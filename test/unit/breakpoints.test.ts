@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { parseHitCondition, parseLogMessage, breakInsertCommand, toDap } from '../../src/debug/breakpoints';
 import { parseMiLine, tuple } from '../../src/gdb/mi';
 
-test('hit conditions map onto gdb ignore counts', () => {
+test('hit conditions: how many hits to ignore', () => {
   assert.deepStrictEqual(parseHitCondition('3'), { ignore: 2 });
   assert.deepStrictEqual(parseHitCondition('>=3'), { ignore: 2 });
   assert.deepStrictEqual(parseHitCondition('> 3'), { ignore: 3 });
@@ -11,10 +11,11 @@ test('hit conditions map onto gdb ignore counts', () => {
   assert.throws(() => parseHitCondition('%2'), /N, >=N or >N/);
 });
 
-test('break-insert: pending, condition, ignore count, quoted location', () => {
+test('break-insert: pending, condition, quoted location; hit counts stay with the adapter', () => {
   assert.strictEqual(breakInsertCommand({ location: 'cmdline_proc_show' }), '-break-insert -f "cmdline_proc_show"');
   assert.strictEqual(breakInsertCommand({ location: '/k/fs/proc/cmdline.c:9', condition: 'v == (void *)1', hitCondition: '2' }, true),
-    '-break-insert -f -t -c "v == (void *)1" -i 1 "/k/fs/proc/cmdline.c:9"');
+    '-break-insert -f -t -c "v == (void *)1" "/k/fs/proc/cmdline.c:9"');
+  assert.throws(() => breakInsertCommand({ location: 'f', hitCondition: '%2' }), /N, >=N or >N/);
 });
 
 test('log messages split into text and expressions', () => {
