@@ -1,7 +1,8 @@
 // Source, function, conditional, hit-count and log breakpoints over gdb's -break-* commands.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Gdb, GdbError } from '../gdb/gdb';
-import { MiTuple, list, miQuote, str, tuple } from '../gdb/mi';
+import { GdbError } from '../gdb/gdb';
+import { BreakInsert, MiCommands, breakInsertCommand as miBreakInsert } from '../gdb/commands';
+import { MiTuple, list, str, tuple } from '../gdb/mi';
 
 export interface HitCount { ignore: number }
 
@@ -38,12 +39,15 @@ export interface BreakpointSpec {
   hitCondition?: string;
 }
 
+/** The gdb side of a DAP breakpoint; a hit condition is refused here, before gdb, if malformed. */
+export function breakInsertOf(spec: BreakpointSpec, temporary = false): BreakInsert {
+  if (spec.hitCondition) parseHitCondition(spec.hitCondition);
+  return { location: spec.location, condition: spec.condition, temporary };
+}
+
+/** The MI text of a DAP breakpoint (hit counts stay with the adapter). */
 export function breakInsertCommand(spec: BreakpointSpec, temporary = false): string {
-  let cmd = '-break-insert -f';
-  if (temporary) cmd += ' -t';
-  if (spec.condition) cmd += ` -c ${miQuote(spec.condition)}`;
-  if (spec.hitCondition) parseHitCondition(spec.hitCondition);  // refused here, before gdb
-  return `${cmd} ${miQuote(spec.location)}`;
+  return miBreakInsert(breakInsertOf(spec, temporary));
 }
 
 export class Breakpoints {
@@ -52,7 +56,7 @@ export class Breakpoints {
   private logMessages = new Map<number, string>();
   private hitCounts = new Map<number, { ignore: number; hits: number }>();
 
-  constructor(private readonly gdb: Gdb) {}
+  constructor(private readonly mi: MiCommands) {}
 
   /** Counts a hit of gdb breakpoint `num`; false when its hit condition says not to stop yet. */
   countHit(num: number): boolean {
@@ -92,19 +96,17 @@ export class Breakpoints {
   }
 
   private async insert(spec: BreakpointSpec, logMessage?: string): Promise<DebugProtocol.Breakpoint> {
-    let cmd: string;
+    let b: BreakInsert;
     try {
-      cmd = breakInsertCommand(spec);
+      b = breakInsertOf(spec);
     } catch (e) {
       return { verified: false, message: (e as Error).message };
     }
     try {
-      const r = await this.gdb.send(cmd);
-      const b = tuple(r.results.bkpt) ?? {};
-      const num = Number(str(b.number));
+      const { number: num, raw } = await this.mi.breakInsert(b);
       if (logMessage) this.logMessages.set(num, logMessage);
       if (spec.hitCondition) this.hitCounts.set(num, { ignore: parseHitCondition(spec.hitCondition).ignore, hits: 0 });
-      return toDap(b, num);
+      return toDap(raw, num);
     } catch (e) {
       if (e instanceof GdbError) return { verified: false, message: e.message };
       throw e;
@@ -114,7 +116,7 @@ export class Breakpoints {
   private async remove(nums: number[]): Promise<void> {
     if (!nums.length) return;
     for (const n of nums) { this.logMessages.delete(n); this.hitCounts.delete(n); }
-    await this.gdb.send(`-break-delete ${nums.join(' ')}`).catch(() => undefined);
+    await this.mi.breakDelete(nums).catch(() => undefined);
   }
 }
 

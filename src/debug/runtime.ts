@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execa } from 'execa';
 import { Gdb, GdbError } from '../gdb/gdb';
-import { MiRecord, miQuote, str, tuple } from '../gdb/mi';
+import { MiCommands } from '../gdb/commands';
+import { MiRecord, str, tuple } from '../gdb/mi';
 import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
 import { killInstance, pruneSessions } from '../uml/host';
 
@@ -16,6 +17,8 @@ export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
  */
 export class UmlRuntime extends EventEmitter {
   gdb!: Gdb;
+  /** The typed MI commands: the only way the adapter talks to gdb. */
+  mi!: MiCommands;
   state: RunState = 'idle';
   inferiorPid: number | undefined;
   private internalStop: ((r: MiRecord) => void) | undefined;
@@ -36,6 +39,7 @@ export class UmlRuntime extends EventEmitter {
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
     const internal = p.mode === 'launch' && p.console === 'internalConsole';
     this.gdb = Gdb.start({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
+    this.mi = new MiCommands(this.gdb);
     this.gdb.on('sent', (c: string) => this.log(`-> ${c}`));
     this.gdb.on('exec', (r: MiRecord) => this.onExec(r));
     this.gdb.on('notify', (r: MiRecord) => {
@@ -51,26 +55,26 @@ export class UmlRuntime extends EventEmitter {
     }
     // Pipelined: gdb loads the kernel while the FIFO is made (F5 latency is a benchmark target).
     const loaded = Promise.all([
-      this.gdb.send('-gdb-set mi-async on'),
-      this.gdb.send(`-interpreter-exec console ${miQuote(`source ${p.gdbinitPath}`)}`),
+      this.mi.gdbSet('mi-async', 'on'),
+      this.mi.consoleExec(`source ${p.gdbinitPath}`),
     ]);
     loaded.catch(() => undefined);
     // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream:
     // they go through a FIFO to the Debug Console, or to the console terminal.
     const early = p.mode === 'launch' ? await this.makeEarlyFifo(p.consoleTty) : undefined;
     await loaded;
-    if (early) await this.gdb.send(`-inferior-tty-set ${miQuote(early)}`);
+    if (early) await this.mi.inferiorTtySet(early);
   }
 
   /** gdb number of the breakpoint on panic(): a kernel panic stops there, as an exception. */
   panicBreakpoint: number | undefined;
 
   async run(): Promise<void> {
-    if (this.plan.stopOnEntry) await this.gdb.send('-break-insert -t start_kernel');
-    const bp = await this.gdb.send('-break-insert panic').catch(() => undefined);
-    this.panicBreakpoint = bp ? Number(str(tuple(bp.results.bkpt)?.number)) : undefined;
+    if (this.plan.stopOnEntry) await this.mi.breakInsert({ location: 'start_kernel', temporary: true });
+    const bp = await this.mi.breakInsert({ location: 'panic' }).catch(() => undefined);
+    this.panicBreakpoint = bp?.number;
     this.state = 'running';
-    await this.gdb.send('-exec-run');
+    await this.mi.execRun();
   }
 
   /** The next *stopped: claimed by us (attach, invisible interrupts), not shown to the user. */
@@ -82,7 +86,7 @@ export class UmlRuntime extends EventEmitter {
   async attach(): Promise<void> {
     const stop = this.nextInternalStop();
     this.state = 'running';
-    await this.gdb.send(`-target-attach ${this.plan.attachPid}`);
+    await this.mi.targetAttach(this.plan.attachPid!);
     await stop;
   }
 
@@ -101,13 +105,13 @@ export class UmlRuntime extends EventEmitter {
     return this.exclusive(async () => {
       if (this.state !== 'running') return fn();
       const stop = this.nextInternalStop();
-      await this.gdb.send('-exec-interrupt');
+      await this.mi.execInterrupt();
       const rec = await stop;
       try {
         return await fn();
       } finally {
         const own = rec.cls === 'stopped' && str(rec.results.reason) === 'signal-received' && str(rec.results['signal-name']) === 'SIGINT';
-        if (own) await this.resume('-exec-continue');
+        if (own) await this.resume(() => this.mi.execContinue());
         else if (isExit(rec)) this.onExited(rec);
         else { this.state = 'stopped'; this.emit('stopped', rec); }  // something real happened meanwhile
       }
@@ -124,7 +128,7 @@ export class UmlRuntime extends EventEmitter {
       for (let i = 0; addr && i < 20; i++) {
         const stop = this.nextInternalStop();
         this.state = 'running';
-        await this.gdb.send('-exec-step-instruction');
+        await this.mi.execStepInstruction();
         const rec = await stop;
         if (isExit(rec)) { this.onExited(rec); return; }
         const reason = str(rec.results.reason);
@@ -135,19 +139,19 @@ export class UmlRuntime extends EventEmitter {
         }
         if (pc !== addr) break;
       }
-      await this.resume('-exec-continue');
+      await this.resume(() => this.mi.execContinue());
     });
   }
 
   async pause(): Promise<void> {
-    if (this.state === 'running') await this.gdb.send('-exec-interrupt');
+    if (this.state === 'running') await this.mi.execInterrupt();
   }
 
-  /** -exec-continue / -exec-next ... : marks running before gdb answers, so a fast stop is not lost. */
-  async resume(command: string): Promise<void> {
+  /** continue, next, step...: marks running before gdb answers, so a fast stop is not lost. */
+  async resume(command: () => Promise<void>): Promise<void> {
     this.state = 'running';
     try {
-      await this.gdb.send(command);
+      await command();
     } catch (e) {
       this.state = 'stopped';
       throw e;
@@ -190,10 +194,10 @@ export class UmlRuntime extends EventEmitter {
     if (!this.gdb || this.gdb.exited || this.state === 'exited' || this.state === 'idle') return;
     if (this.state === 'running') {
       const stop = this.nextInternalStop();
-      await this.gdb.send('-exec-interrupt');
+      await this.mi.execInterrupt();
       await Promise.race([stop, new Promise((r) => setTimeout(r, 3000))]);
     }
-    await this.gdb.send('-target-detach');
+    await this.mi.targetDetach();
   }
 
   private async makeEarlyFifo(terminalTty?: string): Promise<string> {

@@ -12,7 +12,8 @@ import { UmlRuntime } from './runtime';
 import { Breakpoints, parseLogMessage } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
-import { MiRecord, list, miQuote, str, tuple } from '../gdb/mi';
+import { MiRecord, str, tuple } from '../gdb/mi';
+import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal } from './consoleTerminal';
 import { FpFailureWatch } from '../hostcompat/xsave';
@@ -93,8 +94,8 @@ export class UmlDebugSession extends LoggingDebugSession {
         rt.plan = plan;
       }
       await Promise.all([rt.start(), hostChecked]);
-      this.breakpoints = new Breakpoints(rt.gdb);
-      this.variables = new Variables(rt.gdb);
+      this.breakpoints = new Breakpoints(rt.mi);
+      this.variables = new Variables(rt.mi);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       await rt.run();
@@ -128,12 +129,12 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
       await Promise.all([rt.start(), hostChecked]);
-      this.breakpoints = new Breakpoints(rt.gdb);
-      this.variables = new Variables(rt.gdb);
+      this.breakpoints = new Breakpoints(rt.mi);
+      this.variables = new Variables(rt.mi);
       await rt.attach();
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
-      await rt.resume('-exec-continue');
+      await rt.resume(() => rt.mi.execContinue());
       this.sendResponse(response);
     } catch (e) {
       await this.teardown();
@@ -199,7 +200,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (sig === 'SIGABRT' && this.panicked) {
         // After a panic UML aborts itself: the panic stop already showed where; let it end.
         this.out('UML aborts after the kernel panic.\n');
-        return this.resume('-exec-continue');
+        return this.resume((mi) => mi.execContinue());
       }
       if (sig !== 'SIGINT' && sig !== '0') { dapReason = 'exception'; text = `${sig}: ${str(r.results['signal-meaning']) ?? ''}`; }
     } else if (reason) { dapReason = reason; }
@@ -214,11 +215,11 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private async panicText(threadId: number): Promise<string> {
-    const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 fmt`).catch(() => undefined);
-    const fmt = /"(.*)"/.exec(str(r?.results.value) ?? '')?.[1];
+    const value = await this.rt.mi.dataEvaluateExpression('fmt', { thread: threadId, frame: 0 }).catch(() => '');
+    const fmt = /"(.*)"/.exec(value)?.[1];
     // The console may be a terminal we do not read: the kernel log still has the cause.
     if (!this.fpWatch.hint && this.fpWatch.possible && this.runtime!.plan.kernel.gdbScripts) {
-      const log = await this.runtime!.gdb.cli('lx-dmesg').catch(() => '');
+      const log = await this.rt.mi.consoleExec('lx-dmesg').catch(() => '');
       this.fpWatch.feed(log);
     }
     const hint = this.fpWatch.hint;
@@ -230,14 +231,13 @@ export class UmlDebugSession extends LoggingDebugSession {
     for (const part of parseLogMessage(message)) {
       if ('text' in part) { line += part.text; continue; }
       try {
-        const r = await this.runtime!.gdb.send(`-data-evaluate-expression --thread ${threadId} --frame 0 ${miQuote(part.expr)}`);
-        line += str(r.results.value) ?? '';
+        line += await this.rt.mi.dataEvaluateExpression(part.expr, { thread: threadId, frame: 0 });
       } catch (e) {
         line += `<${(e as Error).message}>`;
       }
     }
     this.out(line + '\n', 'console');
-    await this.resume('-exec-continue');
+    await this.resume((mi) => mi.execContinue());
   }
 
   protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -265,11 +265,8 @@ export class UmlDebugSession extends LoggingDebugSession {
         response.body = { threads: [new Thread(1, 'kernel')] };
         return;
       }
-      const r = await this.rt.gdb.send('-thread-info');
-      const threads = list(r.results.threads).map((t) => {
-        const tt = tuple(t) ?? {};
-        const id = Number(str(tt.id));
-        const lwp = /LWP (\d+)/.exec(str(tt['target-id']) ?? '')?.[1];
+      const threads = (await this.rt.mi.threadInfo()).map(({ id, targetId }) => {
+        const lwp = /LWP (\d+)/.exec(targetId)?.[1];
         return new Thread(id, `${id === 1 ? 'kernel' : 'host helper'}${lwp ? ` (LWP ${lwp})` : ''}`);
       });
       response.body = { threads: threads.length ? threads : [new Thread(1, 'kernel')] };
@@ -282,10 +279,10 @@ export class UmlDebugSession extends LoggingDebugSession {
       const levels = args.levels && args.levels > 0 ? args.levels : 1000;
       const t = args.threadId;
       const [frames, depth] = await Promise.all([
-        this.rt.gdb.send(`-stack-list-frames --thread ${t} ${low} ${low + levels - 1}`),
-        this.rt.gdb.send(`-stack-info-depth --thread ${t} 1000`),
+        this.rt.mi.stackListFrames(t, low, low + levels - 1),
+        this.rt.mi.stackInfoDepth(t, 1000),
       ]);
-      response.body = { stackFrames: toDapFrames(t, list(frames.results.stack), sourceExists), totalFrames: Number(str(depth.results.depth) ?? 0) };
+      response.body = { stackFrames: toDapFrames(t, frames, sourceExists), totalFrames: depth };
     });
   }
 
@@ -311,7 +308,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       const cmd = args.context === 'repl' ? gdbCommandOf(args.expression) : undefined;
       if (cmd !== undefined) {
         if (this.rt.state === 'running') throw new Error('The guest is running: pause it (F6) before running gdb commands.');
-        const output = await this.rt.gdb.cli(cmd);
+        const output = await this.rt.mi.consoleExec(cmd);
         response.body = { result: output.replace(/\n$/, ''), variablesReference: 0 };
         return;
       }
@@ -322,21 +319,21 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
     await this.handle(response, async () => {
-      await this.resume('-exec-continue');
+      await this.resume((mi) => mi.execContinue());
       response.body = { allThreadsContinued: true };
     });
   }
 
   protected async nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
-    await this.handle(response, () => this.resume(`-exec-${args.granularity === 'instruction' ? 'next-instruction' : 'next'} --thread ${args.threadId}`));
+    await this.handle(response, () => this.resume((mi) => mi.execNext(args.threadId, args.granularity === 'instruction')));
   }
 
   protected async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
-    await this.handle(response, () => this.resume(`-exec-${args.granularity === 'instruction' ? 'step-instruction' : 'step'} --thread ${args.threadId}`));
+    await this.handle(response, () => this.resume((mi) => mi.execStep(args.threadId, args.granularity === 'instruction')));
   }
 
   protected async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
-    await this.handle(response, () => this.resume(`-exec-finish --thread ${args.threadId}`));
+    await this.handle(response, () => this.resume((mi) => mi.execFinish(args.threadId)));
   }
 
   protected async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
@@ -354,10 +351,11 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private async resume(command: string): Promise<void> {
-    await this.rt.exclusive(async () => {
+  private async resume(command: (mi: MiCommands) => Promise<void>): Promise<void> {
+    const rt = this.rt;
+    await rt.exclusive(async () => {
       this.variables.reset();
-      await this.rt.resume(command);
+      await rt.resume(() => command(rt.mi));
     });
   }
 

@@ -1,8 +1,7 @@
 // Scopes and variables over gdb variable objects, created lazily: kernel structs are huge,
 // so nothing is expanded until VS Code asks, and children come in pages.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { Gdb } from '../gdb/gdb';
-import { MiRecord, MiTuple, list, miQuote, str, tuple } from '../gdb/mi';
+import { MiCommands, Varobj, Where } from '../gdb/commands';
 import { frameOf } from './frames';
 
 type Ref =
@@ -23,10 +22,11 @@ class Handles<T> {
   reset(): void { this.map.clear(); }  // numbers keep growing: a stale reference never hits a new value
 }
 
-const frameArgs = (frameId: number) => {
+const whereOf = (frameId: number): Where => {
   const { thread, level } = frameOf(frameId);
-  return `--thread ${thread} --frame ${level}`;
+  return { thread, frame: level };
 };
+const maybeWhere = (frameId: number | undefined) => (frameId !== undefined ? whereOf(frameId) : undefined);
 
 /** Whether a value shown by --simple-values can be opened: aggregates (no value) and data pointers. */
 function expandable(type: string, value: string | undefined): boolean {
@@ -47,7 +47,7 @@ export class Variables {
   private roots: string[] = [];
   private regNames: string[] | undefined;
 
-  constructor(private readonly gdb: Gdb) {}
+  constructor(private readonly mi: MiCommands) {}
 
   scopes(frameId: number): DebugProtocol.Scope[] {
     const ref = (scope: 'args' | 'locals' | 'registers') => this.handles.create({ kind: 'scope', scope, frameId });
@@ -71,22 +71,18 @@ export class Variables {
 
   /** Evaluates for hover, watch and the debug console: a varobj, so structs can be opened. */
   async evaluate(expr: string, frameId: number | undefined): Promise<DebugProtocol.EvaluateResponse['body']> {
-    const where = frameId !== undefined ? `${frameArgs(frameId)} ` : '';
-    let r: MiRecord;
+    const where = maybeWhere(frameId);
+    let v: Varobj;
     try {
-      r = await this.gdb.send(`-var-create ${where}- ${frameId !== undefined ? '*' : '@'} ${miQuote(expr)}`);
+      v = await this.mi.varCreate(expr, where);
     } catch {
       // -var-create only says "unable to create variable object": let gdb say what is wrong
       // (No symbol "x" in current context...), or give the value if plain evaluation works.
-      const plain = await this.gdb.send(`-data-evaluate-expression ${where}${miQuote(expr)}`);
-      return { result: str(plain.results.value) ?? '', variablesReference: 0 };
+      return { result: await this.mi.dataEvaluateExpression(expr, where), variablesReference: 0 };
     }
-    const name = str(r.results.name)!;
-    this.roots.push(name);
-    const type = str(r.results.type) ?? '';
-    const numchild = Number(str(r.results.numchild) ?? 0);
-    const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name, expr, type, frameId }) : 0;
-    return { result: str(r.results.value) ?? '', type, variablesReference: reference, ...this.paging(type, numchild) };
+    this.roots.push(v.name);
+    const reference = v.numchild > 0 ? this.handles.create({ kind: 'varobj', name: v.name, expr, type: v.type, frameId }) : 0;
+    return { result: v.value ?? '', type: v.type, variablesReference: reference, ...this.paging(v.type, v.numchild) };
   }
 
   async setVariable(reference: number, name: string, value: string): Promise<DebugProtocol.SetVariableResponse['body']> {
@@ -98,9 +94,7 @@ export class Variables {
     else if (ref.kind === 'expr') { frameId = ref.frameId; expr = `(${ref.expr}).${name}`; }
     else { expr = childExpr(ref, name); frameId = ref.frameId; }
     if (ref.kind === 'scope' && ref.scope === 'registers') expr = `$${name}`;
-    const where = frameId !== undefined ? `${frameArgs(frameId)} ` : '';
-    const r = await this.gdb.send(`-data-evaluate-expression ${where}${miQuote(`${expr} = ${value}`)}`);
-    return { value: str(r.results.value) ?? value };
+    return { value: (await this.mi.dataEvaluateExpression(`${expr} = ${value}`, maybeWhere(frameId))) || value };
   }
 
   /**
@@ -109,19 +103,14 @@ export class Variables {
    */
   reset(): void {
     this.handles.reset();
-    for (const n of this.roots) this.gdb.send(`-var-delete ${n}`).catch(() => undefined);
+    for (const n of this.roots) this.mi.varDelete(n).catch(() => undefined);
     this.roots = [];
   }
 
   private async frameVariables(frameId: number, args: boolean): Promise<DebugProtocol.Variable[]> {
-    const r = await this.gdb.send(`-stack-list-variables ${frameArgs(frameId)} --simple-values`);
     const out: DebugProtocol.Variable[] = [];
-    for (const v of list(r.results.variables)) {
-      const t = tuple(v) ?? {};
-      if ((str(t.arg) === '1') !== args) continue;
-      const name = str(t.name)!;
-      const type = str(t.type) ?? '';
-      const value = str(t.value);
+    for (const { name, type, value, arg } of await this.mi.stackListVariables(whereOf(frameId))) {
+      if (arg !== args) continue;
       const reference = expandable(type, value) ? this.handles.create({ kind: 'expr', frameId, expr: name }) : 0;
       out.push({ name, type, value: value ?? summary(type), evaluateName: name, variablesReference: reference });
     }
@@ -129,37 +118,25 @@ export class Variables {
   }
 
   private async toVarobj(reference: number, ref: Ref & { kind: 'expr' }): Promise<Ref & { kind: 'varobj' }> {
-    const r = await this.gdb.send(`-var-create ${frameArgs(ref.frameId)} - * ${miQuote(ref.expr)}`);
-    const name = str(r.results.name)!;
-    this.roots.push(name);
-    const vo = { kind: 'varobj' as const, name, expr: ref.expr, type: str(r.results.type) ?? '', frameId: ref.frameId };
+    const v = await this.mi.varCreate(ref.expr, whereOf(ref.frameId));
+    this.roots.push(v.name);
+    const vo = { kind: 'varobj' as const, name: v.name, expr: ref.expr, type: v.type, frameId: ref.frameId };
     this.handles.set(reference, vo);
     return vo;
   }
 
   private async children(vo: Ref & { kind: 'varobj' }, start: number, count: number): Promise<DebugProtocol.Variable[]> {
-    const range = count > 0 ? ` ${start} ${start + count}` : '';
-    const r = await this.gdb.send(`-var-list-children --all-values ${vo.name}${range}`);
     const out: DebugProtocol.Variable[] = [];
-    for (const c of list(r.results.children)) {
-      const t = tuple(c) ?? {};
-      const exp = str(t.exp) ?? '';
-      const type = str(t.type) ?? '';
-      const numchild = Number(str(t.numchild) ?? 0);
+    for (const c of await this.mi.varListChildren(vo.name, count > 0 ? { from: start, to: start + count } : undefined)) {
+      const { exp, type, numchild } = c;
       const expr = childExpr(vo, exp);
-      const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: str(t.name)!, expr, type, frameId: vo.frameId }) : 0;
-      let value = str(t.value) ?? summary(type);
+      const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: c.name, expr, type, frameId: vo.frameId }) : 0;
+      let value = c.value ?? summary(type);
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
-      if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.plainValue(expr, vo.frameId).catch(() => value);
+      if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
       out.push({ name: /^\d+$/.test(exp) ? `[${exp}]` : exp, type, value, evaluateName: expr, variablesReference: reference, ...this.paging(type, numchild) });
     }
     return out;
-  }
-
-  private async plainValue(expr: string, frameId: number | undefined): Promise<string> {
-    const where = frameId !== undefined ? `${frameArgs(frameId)} ` : '';
-    const r = await this.gdb.send(`-data-evaluate-expression ${where}${miQuote(expr)}`);
-    return str(r.results.value) ?? '';
   }
 
   private paging(type: string, numchild: number): Partial<DebugProtocol.Variable> {
@@ -168,16 +145,12 @@ export class Variables {
   }
 
   private async registers(frameId: number): Promise<DebugProtocol.Variable[]> {
-    if (!this.regNames) {
-      const r = await this.gdb.send('-data-list-register-names');
-      this.regNames = list(r.results['register-names']).map((v) => str(v) ?? '');
-    }
-    const wanted = this.regNames.map((n, i) => (GENERAL_REGS.has(n) ? i : -1)).filter((i) => i >= 0);
-    const r = await this.gdb.send(`-data-list-register-values ${frameArgs(frameId)} --skip-unavailable x ${wanted.join(' ')}`);
-    return list(r.results['register-values']).map((v) => {
-      const t = tuple(v) as MiTuple;
-      const name = this.regNames![Number(str(t.number))];
-      return { name, value: str(t.value) ?? '', evaluateName: `$${name}`, variablesReference: 0 };
+    this.regNames ??= await this.mi.dataListRegisterNames();
+    const names = this.regNames;
+    const wanted = names.map((n, i) => (GENERAL_REGS.has(n) ? i : -1)).filter((i) => i >= 0);
+    return (await this.mi.dataListRegisterValues(whereOf(frameId), wanted)).map(({ number, value }) => {
+      const name = names[number];
+      return { name, value, evaluateName: `$${name}`, variablesReference: 0 };
     });
   }
 }

@@ -2,7 +2,8 @@
 import { EventEmitter } from 'events';
 import { execa, type ResultPromise } from 'execa';
 import type { Readable, Writable } from 'stream';
-import { MiReader, MiRecord, miQuote, str } from './mi';
+import { MiReader, MiRecord, str } from './mi';
+import type { MiChannel } from './commands';
 import { findExecutable } from '../uml/host';
 
 export class GdbError extends Error {
@@ -22,16 +23,17 @@ export interface GdbStartOptions {
 interface Pending {
   token: number;
   command: string;
-  output: string[];
+  /** Console text printed for this command, when it was sent with capture(). */
+  console?: string[];
   resolve: (r: MiRecord) => void;
   reject: (e: Error) => void;
 }
 
 /**
  * Events: 'exec' (MiRecord: *running, *stopped), 'notify' (=...), 'stream' (console/log text
- * not claimed by a command), 'foreign' (non-MI text on gdb's stdout), 'exit' (code, signal, stderrTail).
+ * not captured for a command), 'foreign' (non-MI text on gdb's stdout), 'exit' (code, signal, stderrTail).
  */
-export class Gdb extends EventEmitter {
+export class Gdb extends EventEmitter implements MiChannel {
   private proc: ResultPromise;
   private reader = new MiReader();
   private nextToken = 1;
@@ -88,21 +90,27 @@ export class Gdb extends EventEmitter {
 
   /** Sends an MI command; resolves with its ^done/^running record, rejects on ^error. */
   send(command: string): Promise<MiRecord> {
+    return this.submit(command, false).then((r) => r.record);
+  }
+
+  /** Sends an MI command and collects the console text gdb prints for it (CLI commands). */
+  capture(command: string): Promise<{ record: MiRecord; console: string }> {
+    return this.submit(command, true);
+  }
+
+  private submit(command: string, capture: boolean): Promise<{ record: MiRecord; console: string }> {
     if (this.exited) return Promise.reject(new GdbError('gdb has exited', command));
     const token = this.nextToken++;
-    return new Promise<MiRecord>((resolve, reject) => {
-      const p: Pending = { token, command, output: [], resolve, reject };
+    return new Promise((resolve, reject) => {
+      const p: Pending = {
+        token, command, console: capture ? [] : undefined,
+        resolve: (record) => resolve({ record, console: p.console?.join('') ?? '' }), reject,
+      };
       this.pending.set(token, p);
       this.order.push(p);
       this.emit('sent', `${token}${command}`);
       this.proc.stdin!.write(`${token}${command}\n`);
     });
-  }
-
-  /** Runs a CLI command (e.g. lx-dmesg) and returns what it printed. */
-  async cli(command: string): Promise<string> {
-    const r = await this.send(`-interpreter-exec console ${miQuote(command)}`);
-    return str(r.results['__output']) ?? '';
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -134,7 +142,6 @@ export class Gdb extends EventEmitter {
           const msg = str(rec.results.msg) ?? 'unknown gdb error';
           p.reject(new GdbError(msg.trim(), p.command));
         } else {
-          rec.results['__output'] = p.output.join('');
           p.resolve(rec);
         }
         return;
@@ -142,9 +149,10 @@ export class Gdb extends EventEmitter {
       case 'console':
       case 'log':
       case 'target': {
-        // gdb handles one command at a time: stream text before its result belongs to it.
+        // gdb handles one command at a time: console text before a captured command's result
+        // is that command's output. Everything else is its own stream.
         const p = this.order[0];
-        if (p && rec.type === 'console') p.output.push(rec.text ?? '');
+        if (p?.console && rec.type === 'console') p.console.push(rec.text ?? '');
         else this.emit('stream', rec);
         return;
       }
