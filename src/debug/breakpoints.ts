@@ -56,7 +56,20 @@ export class Breakpoints {
   private logMessages = new Map<number, string>();
   private hitCounts = new Map<number, { ignore: number; hits: number }>();
 
-  constructor(private readonly mi: MiCommands) {}
+  /** What each of our breakpoints last looked like to the client (verified, line). */
+  private shown = new Map<number, DebugProtocol.Breakpoint>();
+
+  /** warn: a failure the user should know of (a breakpoint that may stay in gdb). */
+  constructor(private readonly mi: MiCommands, private readonly warn: (message: string) => void = () => undefined) {}
+
+  /** gdb changed breakpoint `num` (=breakpoint-modified): the new view if the client must hear of it. */
+  modified(num: number, bp: DebugProtocol.Breakpoint): DebugProtocol.Breakpoint | undefined {
+    const before = this.shown.get(num);
+    // Every hit also modifies a breakpoint (its hit count): only verification and place matter.
+    if (!before || (before.verified === bp.verified && before.line === bp.line && before.source?.path === bp.source?.path)) return undefined;
+    this.shown.set(num, bp);
+    return bp;
+  }
 
   /** Counts a hit of gdb breakpoint `num`; false when its hit condition says not to stop yet. */
   countHit(num: number): boolean {
@@ -106,7 +119,9 @@ export class Breakpoints {
       const { number: num, raw } = await this.mi.breakInsert(b);
       if (logMessage) this.logMessages.set(num, logMessage);
       if (spec.hitCondition) this.hitCounts.set(num, { ignore: parseHitCondition(spec.hitCondition).ignore, hits: 0 });
-      return toDap(raw, num);
+      const bp = toDap(raw, num);
+      this.shown.set(num, bp);
+      return bp;
     } catch (e) {
       if (e instanceof GdbError) return { verified: false, message: e.message };
       throw e;
@@ -115,8 +130,8 @@ export class Breakpoints {
 
   private async remove(nums: number[]): Promise<void> {
     if (!nums.length) return;
-    for (const n of nums) { this.logMessages.delete(n); this.hitCounts.delete(n); }
-    await this.mi.breakDelete(nums).catch(() => undefined);
+    for (const n of nums) { this.logMessages.delete(n); this.hitCounts.delete(n); this.shown.delete(n); }
+    await this.mi.breakDelete(nums).catch((e: Error) => this.warn(`Could not remove breakpoint${nums.length > 1 ? 's' : ''} ${nums.join(', ')} from gdb (${e.message}): it may still stop the guest.`));
   }
 }
 

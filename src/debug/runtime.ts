@@ -11,9 +11,18 @@ import { killInstance, pruneSessions } from '../uml/host';
 
 export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
 
+/** How long gdb may take to stop the kernel (interrupt, attach, a single step) before we say so. */
+export const STOP_TIMEOUT_MS = 10000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Events: 'stopped' (MiRecord, a stop the user should see), 'output' (text, category),
- * 'exited' (reason text: the kernel ended or gdb died).
+ * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple).
  */
 export class UmlRuntime extends EventEmitter {
   gdb!: Gdb;
@@ -44,6 +53,8 @@ export class UmlRuntime extends EventEmitter {
     this.gdb.on('exec', (r: MiRecord) => this.onExec(r));
     this.gdb.on('notify', (r: MiRecord) => {
       if (r.cls === 'thread-group-started') this.inferiorPid = Number(str(r.results.pid));
+      // A pending breakpoint resolved (code loaded), or a location changed.
+      if (r.cls === 'breakpoint-modified' && tuple(r.results.bkpt)) this.emit('breakpoint-modified', tuple(r.results.bkpt));
     });
     this.gdb.on('stream', (r: MiRecord) => { if (r.type !== 'console' || this.state !== 'idle') this.emit('output', r.text ?? '', 'console'); });
     this.gdb.on('foreign', (t: string) => this.emit('output', t + '\n', 'stdout'));
@@ -71,23 +82,45 @@ export class UmlRuntime extends EventEmitter {
 
   async run(): Promise<void> {
     if (this.plan.stopOnEntry) await this.mi.breakInsert({ location: 'start_kernel', temporary: true });
-    const bp = await this.mi.breakInsert({ location: 'panic' }).catch(() => undefined);
+    const bp = await this.mi.breakInsert({ location: 'panic' }).catch((e: Error) => {
+      this.emit('output', `Could not set a breakpoint on panic() (${e.message}): a kernel panic will not stop the session.\n`, 'important');
+      return undefined;
+    });
     this.panicBreakpoint = bp?.number;
     this.state = 'running';
     await this.mi.execRun();
   }
 
-  /** The next *stopped: claimed by us (attach, invisible interrupts), not shown to the user. */
-  private nextInternalStop(): Promise<MiRecord> {
-    return new Promise<MiRecord>((resolve) => { this.internalStop = resolve; });
+  /**
+   * Runs `command` and waits for the *stopped it causes, claimed by us (not shown to the user).
+   * If the command fails or no stop comes in time, the claim is dropped, so a later stop is
+   * the user's again, and the error says what did not happen.
+   */
+  private async internalStopAfter(command: () => Promise<void>, what: string, ms = STOP_TIMEOUT_MS): Promise<MiRecord> {
+    let claim!: (r: MiRecord) => void;
+    const stop = new Promise<MiRecord>((resolve) => { claim = resolve; });
+    this.internalStop = claim;
+    try {
+      await command();
+      return await withTimeout(stop, ms, `gdb did not stop the kernel within ${ms / 1000} s (${what}).`);
+    } finally {
+      if (this.internalStop === claim) this.internalStop = undefined;
+    }
+  }
+
+  /** The next stop or exit the user sees. */
+  private nextUserStop(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => { this.off('stopped', done); this.off('exited', done); resolve(); };
+      this.on('stopped', done);
+      this.on('exited', done);
+    });
   }
 
   /** Attaches gdb to the running kernel; it stays stopped until the first resume. */
   async attach(): Promise<void> {
-    const stop = this.nextInternalStop();
     this.state = 'running';
-    await this.mi.targetAttach(this.plan.attachPid!);
-    await stop;
+    await this.internalStopAfter(() => this.mi.targetAttach(this.plan.attachPid!), 'attach');
   }
 
   /** Serialises operations that interrupt and resume the guest. */
@@ -104,9 +137,7 @@ export class UmlRuntime extends EventEmitter {
   withStopped<T>(fn: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       if (this.state !== 'running') return fn();
-      const stop = this.nextInternalStop();
-      await this.mi.execInterrupt();
-      const rec = await stop;
+      const rec = await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt');
       try {
         return await fn();
       } finally {
@@ -126,10 +157,8 @@ export class UmlRuntime extends EventEmitter {
   stepOffAndContinue(addr: string | undefined): Promise<void> {
     return this.exclusive(async () => {
       for (let i = 0; addr && i < 20; i++) {
-        const stop = this.nextInternalStop();
         this.state = 'running';
-        await this.mi.execStepInstruction();
-        const rec = await stop;
+        const rec = await this.internalStopAfter(() => this.mi.execStepInstruction(), 'step off a breakpoint');
         if (isExit(rec)) { this.onExited(rec); return; }
         const reason = str(rec.results.reason);
         const pc = str(tuple(rec.results.frame)?.addr);
@@ -143,8 +172,18 @@ export class UmlRuntime extends EventEmitter {
     });
   }
 
+  /** Interrupts the guest; resolves when the stop has been reported, not on gdb's ^done. */
   async pause(): Promise<void> {
-    if (this.state === 'running') await this.mi.execInterrupt();
+    if (this.state !== 'running') return;
+    const stopped = this.nextUserStop();
+    await this.mi.execInterrupt();
+    await withTimeout(stopped, STOP_TIMEOUT_MS, `gdb did not stop the kernel within ${STOP_TIMEOUT_MS / 1000} s of the pause.`);
+  }
+
+  /** For requests that read the stopped guest (stack, variables): a clear error while it runs. */
+  requireStopped(toDo: string): void {
+    if (this.state === 'running') throw new Error(`The guest is running: pause it (F6) to ${toDo}.`);
+    if (this.state !== 'stopped') throw new Error(`The kernel is not stopped (${this.state}): nothing to ${toDo}.`);
   }
 
   /** continue, next, step...: marks running before gdb answers, so a fast stop is not lost. */
@@ -193,9 +232,8 @@ export class UmlRuntime extends EventEmitter {
   private async detach(): Promise<void> {
     if (!this.gdb || this.gdb.exited || this.state === 'exited' || this.state === 'idle') return;
     if (this.state === 'running') {
-      const stop = this.nextInternalStop();
-      await this.mi.execInterrupt();
-      await Promise.race([stop, new Promise((r) => setTimeout(r, 3000))]);
+      // gdb detaches a stopped process only; if the stop does not come, detach anyway.
+      await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt before detach', 3000).catch(() => undefined);
     }
     await this.mi.targetDetach();
   }

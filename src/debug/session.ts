@@ -1,7 +1,7 @@
 // The DAP session: thin. It maps requests onto the runtime (gdb + UML), breakpoints and variables.
 import * as fs from 'fs';
 import {
-  LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Thread, logger, Logger,
+  LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
@@ -9,10 +9,10 @@ import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
 import { freshUmid } from '../uml/cmdline';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
-import { Breakpoints, parseLogMessage } from './breakpoints';
+import { Breakpoints, parseLogMessage, toDap } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
-import { MiRecord, str, tuple } from '../gdb/mi';
+import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal } from './consoleTerminal';
@@ -43,6 +43,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private noDebug: NoDebugRun | undefined;
   private panicked = false;
   private fpWatch = new FpFailureWatch();
+  private lastThreads = [new Thread(1, 'kernel')];
 
   constructor() {
     super();
@@ -94,7 +95,7 @@ export class UmlDebugSession extends LoggingDebugSession {
         rt.plan = plan;
       }
       await Promise.all([rt.start(), hostChecked]);
-      this.breakpoints = new Breakpoints(rt.mi);
+      this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
       this.variables = new Variables(rt.mi);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
@@ -129,7 +130,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
       await Promise.all([rt.start(), hostChecked]);
-      this.breakpoints = new Breakpoints(rt.mi);
+      this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
       this.variables = new Variables(rt.mi);
       await rt.attach();
       this.sendEvent(new InitializedEvent());
@@ -171,6 +172,11 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (category === 'stdout') this.watchConsole(text);
     });
     rt.on('stopped', (r: MiRecord) => this.onStopped(r).catch((e) => this.out(`${e.message}\n`, 'stderr')));
+    rt.on('breakpoint-modified', (b: MiTuple) => {
+      const num = Number(str(b.number));
+      const changed = this.breakpoints?.modified(num, toDap(b, num));
+      if (changed) this.sendEvent(new BreakpointEvent('changed', changed));
+    });
     rt.on('exited', (why: string, bad?: boolean) => this.endWith(why, bad ? 'stderr' : 'console'));
   }
 
@@ -261,20 +267,23 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected async threadsRequest(response: DebugProtocol.ThreadsResponse): Promise<void> {
     await this.handle(response, async () => {
-      if (!this.runtime || this.runtime.state === 'idle' || this.runtime.state === 'exited') {
-        response.body = { threads: [new Thread(1, 'kernel')] };
+      // While the guest runs, the last known list: gdb cannot list threads then.
+      if (this.runtime?.state !== 'stopped') {
+        response.body = { threads: this.lastThreads };
         return;
       }
       const threads = (await this.rt.mi.threadInfo()).map(({ id, targetId }) => {
         const lwp = /LWP (\d+)/.exec(targetId)?.[1];
         return new Thread(id, `${id === 1 ? 'kernel' : 'host helper'}${lwp ? ` (LWP ${lwp})` : ''}`);
       });
-      response.body = { threads: threads.length ? threads : [new Thread(1, 'kernel')] };
+      this.lastThreads = threads.length ? threads : [new Thread(1, 'kernel')];
+      response.body = { threads: this.lastThreads };
     });
   }
 
   protected async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
     await this.handle(response, async () => {
+      this.rt.requireStopped('see the call stack');
       const low = args.startFrame ?? 0;
       const levels = args.levels && args.levels > 0 ? args.levels : 1000;
       const t = args.threadId;
@@ -293,12 +302,14 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     await this.handle(response, async () => {
+      this.rt.requireStopped('see variables');
       response.body = { variables: await this.variables.variables(args.variablesReference, args.start, args.count) };
     });
   }
 
   protected async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
     await this.handle(response, async () => {
+      this.rt.requireStopped('set a variable');
       response.body = await this.variables.setVariable(args.variablesReference, args.name, args.value);
     });
   }

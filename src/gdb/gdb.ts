@@ -20,6 +20,17 @@ export interface GdbStartOptions {
   extraPipes?: number;
 }
 
+/** What Gdb needs of the gdb process: execa's child, or scripted streams in unit tests. */
+export interface GdbProcess {
+  readonly pid?: number;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  readonly stdio: readonly unknown[];
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  kill(signal?: NodeJS.Signals): unknown;
+}
+
 interface Pending {
   token: number;
   command: string;
@@ -34,7 +45,7 @@ interface Pending {
  * not captured for a command), 'foreign' (non-MI text on gdb's stdout), 'exit' (code, signal, stderrTail).
  */
 export class Gdb extends EventEmitter implements MiChannel {
-  private proc: ResultPromise;
+  private proc: GdbProcess;
   private reader = new MiReader();
   private nextToken = 1;
   private pending = new Map<number, Pending>();
@@ -43,7 +54,8 @@ export class Gdb extends EventEmitter implements MiChannel {
   exited = false;
   readonly pid: number | undefined;
 
-  private constructor(proc: ResultPromise) {
+  /** Over an already started gdb process (Gdb.start), or scripted streams in unit tests. */
+  constructor(proc: GdbProcess) {
     super();
     this.proc = proc;
     this.pid = proc.pid;
@@ -62,7 +74,6 @@ export class Gdb extends EventEmitter implements MiChannel {
       if (stdoutEnded) done();
       else { proc.stdout!.once('end', done); setTimeout(done, 200); }
     });
-    proc.catch(() => undefined);
   }
 
   static start(o: GdbStartOptions): Gdb {
@@ -80,7 +91,8 @@ export class Gdb extends EventEmitter implements MiChannel {
       buffer: false,
       cleanup: true,
     });
-    return new Gdb(proc);
+    proc.catch(() => undefined);  // the exit is reported through 'exit'
+    return new Gdb(proc as ResultPromise & GdbProcess);
   }
 
   /** A descriptor handed to gdb beyond stdio (3, 4, ...). */
