@@ -3,7 +3,7 @@ import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
 import { execa } from 'execa';
-import { Gdb, GdbError } from '../gdb/gdb';
+import { Gdb, GdbError, GdbStartOptions } from '../gdb/gdb';
 import { MiCommands } from '../gdb/commands';
 import { MiRecord, str, tuple } from '../gdb/mi';
 import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
@@ -36,8 +36,13 @@ export class UmlRuntime extends EventEmitter {
   private earlyFifo: string | undefined;
   private earlyStream: fs.ReadStream | undefined;
 
-  constructor(public plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined) {
+  private readonly stopTimeoutMs: number;
+
+  /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
+  constructor(public plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
+    private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number } = {}) {
     super();
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? STOP_TIMEOUT_MS;
   }
 
   /** Writes the gdbinit, starts gdb and loads the kernel. Does not run it yet. */
@@ -47,7 +52,7 @@ export class UmlRuntime extends EventEmitter {
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
     const internal = p.mode === 'launch' && p.console === 'internalConsole';
-    this.gdb = Gdb.start({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
+    this.gdb = (this.opts.startGdb ?? Gdb.start)({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
     this.mi = new MiCommands(this.gdb);
     this.gdb.on('sent', (c: string) => this.log(`-> ${c}`));
     this.gdb.on('exec', (r: MiRecord) => this.onExec(r));
@@ -96,7 +101,7 @@ export class UmlRuntime extends EventEmitter {
    * If the command fails or no stop comes in time, the claim is dropped, so a later stop is
    * the user's again, and the error says what did not happen.
    */
-  private async internalStopAfter(command: () => Promise<void>, what: string, ms = STOP_TIMEOUT_MS): Promise<MiRecord> {
+  private async internalStopAfter(command: () => Promise<void>, what: string, ms = this.stopTimeoutMs): Promise<MiRecord> {
     let claim!: (r: MiRecord) => void;
     const stop = new Promise<MiRecord>((resolve) => { claim = resolve; });
     this.internalStop = claim;
@@ -177,7 +182,7 @@ export class UmlRuntime extends EventEmitter {
     if (this.state !== 'running') return;
     const stopped = this.nextUserStop();
     await this.mi.execInterrupt();
-    await withTimeout(stopped, STOP_TIMEOUT_MS, `gdb did not stop the kernel within ${STOP_TIMEOUT_MS / 1000} s of the pause.`);
+    await withTimeout(stopped, this.stopTimeoutMs, `gdb did not stop the kernel within ${this.stopTimeoutMs / 1000} s of the pause.`);
   }
 
   /** For requests that read the stopped guest (stack, variables): a clear error while it runs. */

@@ -1,0 +1,72 @@
+// gdb.ts and the typed MI commands over a scripted MI stream: tokens, errors, console capture,
+// async records, and gdb dying mid-command.
+import { test } from 'node:test';
+import * as assert from 'assert';
+import { GdbError } from '../../src/gdb/gdb';
+import { MiCommands } from '../../src/gdb/commands';
+import { MiRecord } from '../../src/gdb/mi';
+import { scripted } from '../support/scriptedGdb';
+
+test('results go to their command by token; ^error rejects with gdb\'s message', async () => {
+  const { proc, gdb } = scripted((c, t, g) => {
+    if (c.startsWith('-break-insert')) { g.write(`${t}^error,msg="Function \\"nosuch\\" not defined."`); return true; }
+    if (c === '-stack-info-depth --thread 1 1000') { g.write(`${t}^done,depth="7"`); return true; }
+    return false;
+  });
+  const mi = new MiCommands(gdb);
+  const [depth, err] = await Promise.all([mi.stackInfoDepth(1, 1000), mi.breakInsert({ location: 'nosuch' }).catch((e) => e)]);
+  assert.strictEqual(depth, 7);
+  assert.ok(err instanceof GdbError);
+  assert.strictEqual(err.message, 'Function "nosuch" not defined.');
+  assert.strictEqual(err.command, '-break-insert -f "nosuch"');
+  assert.deepStrictEqual(proc.commands, ['-stack-info-depth --thread 1 1000', '-break-insert -f "nosuch"']);
+});
+
+test('console text is captured for a CLI command; other console text is its own stream', async () => {
+  const { gdb } = scripted((c, t, g) => {
+    if (c.startsWith('-interpreter-exec console')) { g.write('~"Num     Type\\n"', '~"1       breakpoint\\n"', `${t}^done`); return true; }
+    if (c === '-exec-finish --thread 1') { g.write('~"Run till exit from #0\\n"', `${t}^running`, '*running,thread-id="all"'); return true; }
+    return false;
+  });
+  const streams: string[] = [];
+  const execs: string[] = [];
+  gdb.on('stream', (r: MiRecord) => streams.push(r.text ?? ''));
+  gdb.on('exec', (r: MiRecord) => execs.push(r.cls));
+  const mi = new MiCommands(gdb);
+  assert.strictEqual(await mi.consoleExec('info breakpoints'), 'Num     Type\n1       breakpoint\n');
+  await mi.execFinish(1);
+  await new Promise((r) => setImmediate(r));
+  assert.deepStrictEqual(streams, ['Run till exit from #0\n']);
+  assert.deepStrictEqual(execs, ['running']);
+});
+
+test('gdb dying mid-command: the command fails, later ones fail at once, exit is reported', async () => {
+  const { proc, gdb } = scripted((c, _t, g) => { if (c === '-exec-run') { g.die(); return true; } return false; });
+  const exited = new Promise<string>((r) => gdb.on('exit', (_code: unknown, signal: string) => r(signal)));
+  const mi = new MiCommands(gdb);
+  await assert.rejects(mi.execRun(), (e: Error) => e instanceof GdbError && /gdb exited/.test(e.message));
+  assert.strictEqual(await exited, 'SIGKILL');
+  await assert.rejects(mi.execContinue(), /gdb has exited/);
+  assert.deepStrictEqual(proc.commands, ['-exec-run']);
+});
+
+test('typed results: threads, frame variables, varobjs, children, registers', async () => {
+  const answers: Record<string, string> = {
+    '-thread-info': '^done,threads=[{id="1",target-id="Thread 0x7f (LWP 100)"},{id="2",target-id="Thread 0x7e (LWP 101)"}]',
+    '-stack-list-variables --thread 1 --frame 0 --simple-values': '^done,variables=[{name="m",arg="1",type="struct seq_file *",value="0x60a64690"},{name="n",type="int",value="3"}]',
+    '-var-create - @ "jiffies"': '^done,name="var1",numchild="0",value="4294",type="unsigned long"',
+    '-var-list-children --all-values var2 0 2': '^done,numchild="2",children=[child={name="var2.a",exp="a",numchild="0",value="1",type="int"},child={name="var2.b",exp="b",numchild="3",type="struct x"}]',
+    '-data-list-register-values --thread 1 --frame 2 --skip-unavailable x 0 16': '^done,register-values=[{number="0",value="0x1"},{number="16",value="0x6000"}]',
+  };
+  const { gdb } = scripted((c, t, g) => { const a = answers[c]; if (a) { g.write(`${t}${a}`); return true; } return false; });
+  const mi = new MiCommands(gdb);
+  assert.deepStrictEqual(await mi.threadInfo(), [{ id: 1, targetId: 'Thread 0x7f (LWP 100)' }, { id: 2, targetId: 'Thread 0x7e (LWP 101)' }]);
+  assert.deepStrictEqual(await mi.stackListVariables({ thread: 1, frame: 0 }), [
+    { name: 'm', type: 'struct seq_file *', value: '0x60a64690', arg: true },
+    { name: 'n', type: 'int', value: '3', arg: false },
+  ]);
+  assert.deepStrictEqual(await mi.varCreate('jiffies'), { name: 'var1', type: 'unsigned long', value: '4294', numchild: 0 });
+  const kids = await mi.varListChildren('var2', { from: 0, to: 2 });
+  assert.deepStrictEqual(kids.map((k) => [k.exp, k.value, k.numchild]), [['a', '1', 0], ['b', undefined, 3]]);
+  assert.deepStrictEqual(await mi.dataListRegisterValues({ thread: 1, frame: 2 }, [0, 16]), [{ number: 0, value: '0x1' }, { number: 16, value: '0x6000' }]);
+});

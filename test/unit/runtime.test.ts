@@ -1,0 +1,129 @@
+// The runtime's state machine over a scripted MI stream: a pause racing a breakpoint change,
+// an interrupt that fails or never stops the kernel, gdb dying, stepping off a breakpoint.
+import { test } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { UmlRuntime } from '../../src/debug/runtime';
+import { LaunchPlan } from '../../src/debug/launchPlan';
+import { MiRecord, str } from '../../src/gdb/mi';
+import { Gdb } from '../../src/gdb/gdb';
+import { ScriptedGdb, scripted } from '../support/scriptedGdb';
+
+const STOPPED_SIGINT = '*stopped,reason="signal-received",signal-name="SIGINT",thread-id="1",frame={addr="0x10",func="hard_handler"}';
+
+/** An attached runtime (no kernel process involved) over a scripted gdb; `more` answers first. */
+async function attached(more: (c: string, t: number, g: ScriptedGdb) => boolean = () => false) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-unit-'));
+  const plan: LaunchPlan = {
+    mode: 'attach', attachPid: 2 ** 22 + 1, kernel: { kernel: '/nonexistent/linux', buildDir: dir }, umid: 'unit', umlDir: dir,
+    gdbPath: 'gdb', args: [], gdbinitPath: path.join(dir, 's', 'gdbinit'), gdbinitText: '', sessionDir: path.join(dir, 's'),
+    console: 'internalConsole', stopOnEntry: false,
+  };
+  let proc!: ScriptedGdb;
+  const rt = new UmlRuntime(plan, () => undefined, {
+    stopTimeoutMs: 200,
+    startGdb: () => {
+      const s = scripted((c, t, g) => {
+        if (more(c, t, g)) return true;
+        if (c.startsWith('-target-attach')) { g.write(`${t}^done`, '*stopped,reason="signal-received",signal-name="SIGSTOP",thread-id="1",frame={addr="0x1"}'); return true; }
+        if (c === '-exec-continue') { g.write(`${t}^running`, '*running,thread-id="all"'); return true; }
+        return false;
+      });
+      proc = s.proc;
+      return s.gdb as Gdb;
+    },
+  });
+  const stops: MiRecord[] = [];
+  rt.on('stopped', (r: MiRecord) => stops.push(r));
+  await rt.start();
+  await rt.attach();
+  await rt.resume(() => rt.mi.execContinue());
+  assert.strictEqual(rt.state, 'running');
+  const done = async () => { await rt.dispose(); fs.rmSync(dir, { recursive: true, force: true }); };
+  return { rt, proc, stops, done };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+test('a pause then a breakpoint change: the user sees the stop, the change runs stopped and does not resume', async () => {
+  const { rt, proc, stops, done } = await attached((c, t, g) => {
+    if (c === '-exec-interrupt') { g.write(`${t}^done`); setTimeout(() => g.write(STOPPED_SIGINT), 30); return true; }
+    return false;
+  });
+  try {
+    const seen: string[] = [];
+    const paused = rt.exclusive(() => rt.pause());
+    const changed = rt.withStopped(async () => { seen.push(rt.state); });
+    await Promise.all([paused, changed]);
+    await tick();
+    assert.deepStrictEqual(seen, ['stopped']);
+    assert.strictEqual(stops.length, 1, 'the user\'s SIGINT stop is shown');
+    assert.strictEqual(str(stops[0].results['signal-name']), 'SIGINT');
+    assert.strictEqual(rt.state, 'stopped');
+    assert.strictEqual(proc.commands.filter((c) => c === '-exec-interrupt').length, 1);
+    assert.strictEqual(proc.commands.lastIndexOf('-exec-continue'), proc.commands.indexOf('-exec-continue'), 'nothing resumed the guest');
+  } finally { await done(); }
+});
+
+test('an interrupt that fails: the change fails with gdb\'s words, and the next real stop is the user\'s', async () => {
+  const { rt, proc, stops, done } = await attached((c, t, g) => {
+    if (c === '-exec-interrupt') { g.write(`${t}^error,msg="Cannot execute this command while the target is running."`); return true; }
+    return false;
+  });
+  try {
+    await assert.rejects(rt.withStopped(async () => assert.fail('ran without a stop')), /Cannot execute this command/);
+    proc.write('*stopped,reason="breakpoint-hit",bkptno="2",thread-id="1",frame={addr="0x6014bf68",func="cmdline_proc_show"}');
+    await tick();
+    assert.strictEqual(stops.length, 1);
+    assert.strictEqual(str(stops[0].results.reason), 'breakpoint-hit');
+  } finally { await done(); }
+});
+
+test('an interrupt that never stops the kernel: a clear timeout, and a later stop is not swallowed', async () => {
+  const { rt, proc, stops, done } = await attached();  // -exec-interrupt: ^done, no *stopped
+  try {
+    await assert.rejects(rt.withStopped(async () => undefined), /gdb did not stop the kernel within 0.2 s \(interrupt\)/);
+    await assert.rejects(rt.exclusive(() => rt.pause()), /did not stop the kernel within 0.2 s of the pause/);
+    proc.write(STOPPED_SIGINT);
+    await tick();
+    assert.strictEqual(stops.length, 1);
+  } finally { await done(); }
+});
+
+test('gdb dying while the guest runs ends the runtime with a message', async () => {
+  const { rt, proc, done } = await attached();
+  try {
+    const exited = new Promise<string>((r) => rt.once('exited', r));
+    proc.die('SIGKILL');
+    assert.match(await exited, /gdb was killed by SIGKILL unexpectedly/);
+    assert.strictEqual(rt.state, 'exited');
+    assert.throws(() => rt.requireStopped('see the call stack'), /not stopped \(exited\)/);
+  } finally { await done(); }
+});
+
+test('stepping off a breakpoint: a re-executed trap at the same address is stepped again, then continue', async () => {
+  let steps = 0;
+  const { rt, proc, stops, done } = await attached((c, t, g) => {
+    if (c === '-exec-interrupt') { g.write(`${t}^done`, STOPPED_SIGINT); return true; }
+    if (c === '-exec-step-instruction') {
+      steps++;
+      g.write(`${t}^running`, '*running,thread-id="all"', steps === 1
+        ? '*stopped,reason="breakpoint-hit",bkptno="2",thread-id="1",frame={addr="0x6014bf68"}'
+        : '*stopped,reason="end-stepping-range",thread-id="1",frame={addr="0x6014bf6c"}');
+      return true;
+    }
+    return false;
+  });
+  try {
+    await rt.exclusive(() => rt.pause());
+    assert.strictEqual(rt.state, 'stopped');
+    rt.requireStopped('see the call stack');
+    const before = proc.commands.length;
+    await rt.stepOffAndContinue('0x6014bf68');
+    assert.deepStrictEqual(proc.commands.slice(before), ['-exec-step-instruction', '-exec-step-instruction', '-exec-continue']);
+    assert.strictEqual(stops.length, 1, 'only the pause was shown');
+    assert.throws(() => rt.requireStopped('see variables'), /The guest is running: pause it \(F6\) to see variables/);
+  } finally { await done(); }
+});
