@@ -1,10 +1,10 @@
 // Wires the extension together; the work lives in the capability folders.
 import * as vscode from 'vscode';
 import { UmlDebugSession } from './debug/session';
-import { UmlConfigurationProvider } from './debug/configProvider';
-import { registerSessionCommands } from './debug/commands';
+import { UmlConfigurationProvider } from './launchConfig/provider';
+import { registerSessionCommands } from './launchConfig/commands';
 import { InstancesProvider } from './views/instancesView';
-import { registerInstanceCommands } from './views/instanceCommands';
+import { registerInstanceCommands, trackOwnedInstances } from './views/instanceCommands';
 import { UmlTaskProvider } from './tasks/taskProvider';
 import { registerIndexWarm } from './tasks/indexWarm';
 import { registerConfigDoctor } from './kconfig/configDoctor';
@@ -38,12 +38,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   context.subscriptions.push(instances, tree, tree.onDidChangeVisibility((e) => instances.setVisible(e.visible)));
   instances.setVisible(tree.visible);
   registerInstanceCommands(context, instances);
-  // Which instances belong to debug sessions of this window.
-  const umidOf = (s: vscode.DebugSession) => (s.type === 'uml' ? (s.configuration.umid as string | undefined) : undefined);
-  context.subscriptions.push(
-    vscode.debug.onDidStartDebugSession((s) => { const u = umidOf(s); if (u) { instances.marks.owned.add(u); instances.refresh(); } }),
-    vscode.debug.onDidTerminateDebugSession((s) => { const u = umidOf(s); if (u) { instances.marks.owned.delete(u); instances.refresh(); } }),
-  );
+  trackOwnedInstances(context, instances);
   return { activationMs: performance.now() - loadedAt };
 }
 

@@ -133,3 +133,12 @@ export function registerInstanceCommands(ctx: vscode.ExtensionContext, view: Ins
     }),
   );
 }
+
+/** Marks the instances that debug sessions of this window own (the view shows it). */
+export function trackOwnedInstances(ctx: vscode.ExtensionContext, view: InstancesProvider): void {
+  const umidOf = (s: vscode.DebugSession) => (s.type === 'uml' ? (s.configuration.umid as string | undefined) : undefined);
+  ctx.subscriptions.push(
+    vscode.debug.onDidStartDebugSession((s) => { const u = umidOf(s); if (u) { view.marks.owned.add(u); view.refresh(); } }),
+    vscode.debug.onDidTerminateDebugSession((s) => { const u = umidOf(s); if (u) { view.marks.owned.delete(u); view.refresh(); } }),
+  );
+}

@@ -1,6 +1,6 @@
 // Commands that start sessions: debug, run without debugging (also the Instances view's buttons).
 import * as vscode from 'vscode';
-import { launchConfigurationFor } from './configProvider';
+import { launchConfigurationFor } from './provider';
 
 async function start(noDebug: boolean): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -1,0 +1,53 @@
+// The architecture's walls, read from the sources: the debug adapter (src/debugAdapter.ts and
+// everything it imports) never imports vscode, and no MI text is written outside src/gdb/.
+import { test } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]);
+}
+
+function resolve(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(from), spec);
+  for (const f of [`${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(f)) return f;
+  return undefined;
+}
+
+test('the debug adapter and all it imports never import vscode', () => {
+  const seen = new Set<string>();
+  const offenders: string[] = [];
+  const walk = (file: string, chain: string[]) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of importsOf(file)) {
+      if (spec === 'vscode') offenders.push([...chain, path.relative(SRC, file)].join(' -> '));
+      const next = resolve(file, spec);
+      if (next) walk(next, [...chain, path.relative(SRC, file)]);
+    }
+  };
+  walk(path.join(SRC, 'debugAdapter.ts'), []);
+  assert.ok(seen.size > 10, `the walk found the adapter's files (${seen.size})`);
+  assert.deepStrictEqual(offenders, []);
+});
+
+test('no MI command text outside src/gdb/', () => {
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) { if (p !== path.join(SRC, 'gdb')) walk(p); continue; }
+      if (!p.endsWith('.ts')) continue;
+      fs.readFileSync(p, 'utf8').split('\n').forEach((l, i) => {
+        if (/['`"]-(exec|break|var|data|stack|thread|target|gdb|interpreter|inferior)-[a-z-]+/.test(l)) offenders.push(`${path.relative(SRC, p)}:${i + 1}: ${l.trim()}`);
+      });
+    }
+  };
+  walk(SRC);
+  assert.deepStrictEqual(offenders, []);
+});
