@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from './config';
-import { ConfigError, ConsoleWiring, RootfsKind, checkMem, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
+import { ConfigError, ConsoleWiring, KernelCmdlineInput, RootfsKind, checkMem, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
 import { checkKernel, KernelInfo } from '../uml/kernelCheck';
 import { findExecutable, runningPid, cacheDir, isAlive, readCmdline } from '../uml/host';
-import { gdbinit } from '../gdb/gdbinit';
+import { GdbinitInput, gdbinit } from '../gdb/gdbinit';
 import { gdbMissing } from '../gdb/gdb';
 
 export interface LaunchPlan {
@@ -26,7 +26,19 @@ export interface LaunchPlan {
   console: 'integratedTerminal' | 'internalConsole';
   /** integratedTerminal under gdb: the terminal's tty, which the kernel opens as its console. */
   consoleTty?: string;
+  /** integratedTerminal under gdb, before the terminal exists: args and gdbinit wait for bindConsoleTty. */
+  awaitingTty?: boolean;
   stopOnEntry: boolean;
+  /** What the kernel command line and the gdbinit are made of, to bind the tty without checking again. */
+  cmdline?: Omit<KernelCmdlineInput, 'console'>;
+  gdbinitInput?: Omit<GdbinitInput, 'args'>;
+}
+
+/** The terminal exists: its tty becomes the kernel's console. Pure; nothing is checked again. */
+export function bindConsoleTty(plan: LaunchPlan, tty: string): LaunchPlan {
+  if (!plan.awaitingTty || !plan.cmdline || !plan.gdbinitInput) throw new Error('this plan does not wait for a terminal');
+  const args = kernelCmdline({ ...plan.cmdline, console: { kind: 'tty', path: tty } });
+  return { ...plan, consoleTty: tty, awaitingTty: false, args, gdbinitText: gdbinit({ ...plan.gdbinitInput, args }) };
 }
 
 /** Console fds handed to gdb as extra pipes (internalConsole). */
@@ -46,11 +58,11 @@ export function rootfsKind(rootfs: string | undefined): RootfsKind {
 }
 
 /**
- * consoleTty: for integratedTerminal under gdb, the terminal's tty (a placeholder while
- * validating, before the terminal is opened). Without it, integratedTerminal means the kernel
- * itself runs in the terminal (run without debugging).
+ * Checks everything once and makes the plan. integratedTerminal under gdb: the kernel opens the
+ * terminal's tty as its console, so the plan waits for bindConsoleTty; without gdb (noDebug)
+ * the kernel itself runs in the terminal.
  */
-export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole', consoleTty?: string): LaunchPlan {
+export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): LaunchPlan {
   const cwd = a.cwd;
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(cwd ?? process.cwd(), p));
   const mem = a.mem ?? DEFAULT_MEM;
@@ -62,28 +74,31 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   const rootfs = a.rootfs ? abs(a.rootfs) : undefined;
   const kind = rootfsKind(rootfs);
   const gdbPath = a.gdbPath ?? 'gdb';
-  requireGdb(gdbPath);
+  if (!a.noDebug) requireGdb(gdbPath);
+  const awaitingTty = consoleMode === 'integratedTerminal' && !a.noDebug;
+  const cmdline = { rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs };
+  // Checked now, with a stand-in for the terminal's tty (the only part still to come).
   const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS }
-    : consoleTty ? { kind: 'tty', path: consoleTty } : { kind: 'stdio' };
-  const args = kernelCmdline({ rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs, console: wiring });
+    : awaitingTty ? { kind: 'tty', path: '/dev/tty' } : { kind: 'stdio' };
+  const args = kernelCmdline({ ...cmdline, console: wiring });
   const umlDir = a.umlDir ?? umlDirFromArgs(args, os.homedir());
   const pid = runningPid(umlDir, umid);
   if (pid) {
     throw new ConfigError(`UML instance "${umid}" is already running (pid ${pid}). Stop it (uml_mconsole ${umid} halt) or pick another "umid" in launch.json.`);
   }
   const sessionDir = path.join(cacheDir(), 'sessions', umid);
-  const text = gdbinit({
+  const gdbinitInput = {
     kernel: kernel.kernel,
     buildDir: kernel.buildDir,
     gdbScripts: kernel.gdbScripts,
     indexCacheDir: path.join(cacheDir(), 'gdb-index'),
-    args,
     setupCommands: a.setupCommands,
-  });
+  };
   return {
-    mode: 'launch', kernel, umid, umlDir, gdbPath, cwd, env: a.env, args,
-    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
-    console: consoleMode, consoleTty, stopOnEntry: !!a.stopOnEntry,
+    mode: 'launch', kernel, umid, umlDir, gdbPath, cwd, env: a.env,
+    args: awaitingTty ? [] : args,
+    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: awaitingTty ? '' : gdbinit({ ...gdbinitInput, args }), sessionDir,
+    console: consoleMode, awaitingTty, stopOnEntry: !!a.stopOnEntry, cmdline, gdbinitInput,
   };
 }
 

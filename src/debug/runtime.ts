@@ -39,7 +39,7 @@ export class UmlRuntime extends EventEmitter {
   private readonly stopTimeoutMs: number;
 
   /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
-  constructor(public plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
+  constructor(readonly plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
     private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number } = {}) {
     super();
     this.stopTimeoutMs = opts.stopTimeoutMs ?? STOP_TIMEOUT_MS;
@@ -48,6 +48,7 @@ export class UmlRuntime extends EventEmitter {
   /** Writes the gdbinit, starts gdb and loads the kernel. Does not run it yet. */
   async start(): Promise<void> {
     const p = this.plan;
+    if (p.awaitingTty) throw new Error('internal: the console terminal\'s tty is not bound yet');
     pruneSessions(path.dirname(p.sessionDir), 20);
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);

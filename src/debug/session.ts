@@ -5,8 +5,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
-import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
-import { freshUmid } from '../uml/cmdline';
+import { makeLaunchPlan, makeAttachPlan, bindConsoleTty, LaunchPlan } from './launchPlan';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
 import { Breakpoints, parseLogMessage, toDap } from './breakpoints';
@@ -74,26 +73,23 @@ export class UmlDebugSession extends LoggingDebugSession {
     try {
       const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
       const wantTerminal = askedTerminal && this.clientRunsInTerminal;
-      args = { ...args, umid: args.umid ?? freshUmid() };
-      // Everything is checked before a terminal opens; the terminal's tty completes the plan.
-      let plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole', wantTerminal && !args.noDebug ? '/dev/pts/0' : undefined);
+      // Everything is checked once, before a terminal opens; the terminal's tty completes the plan.
+      let plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
       if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
       // The host check runs beside gdb's start; its word comes before the kernel boots.
       const hostChecked = this.checkHost(plan);
       if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
-      const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
-      this.runtime = rt;
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
       if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
-      this.wire(rt);
-      if (wantTerminal) {
+      if (plan.awaitingTty) {
         this.terminal = new ConsoleTerminal(plan.sessionDir);
-        const tty = await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd);
-        plan = makeLaunchPlan(args, 'integratedTerminal', tty);
-        rt.plan = plan;
+        plan = bindConsoleTty(plan, await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd));
       }
+      const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
+      this.runtime = rt;
+      this.wire(rt);
       await Promise.all([rt.start(), hostChecked]);
       this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
       this.variables = new Variables(rt.mi);
