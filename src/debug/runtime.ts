@@ -75,7 +75,7 @@ export class UmlRuntime extends EventEmitter {
       this.mi.gdbSet('mi-async', 'on'),
       this.mi.consoleExec(`source ${p.gdbinitPath}`),
     ]);
-    loaded.catch(() => undefined);
+    loaded.catch(() => undefined);  // awaited below; this only keeps an early failure from going unhandled
     // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream:
     // they go through a FIFO to the Debug Console, or to the console terminal.
     const early = p.mode === 'launch' ? await this.makeEarlyFifo(p.consoleTty) : undefined;
@@ -274,14 +274,15 @@ export class UmlRuntime extends EventEmitter {
     if (this.disposed) return;
     this.disposed = true;
     if (this.plan.mode === 'attach') {
-      await this.detach().catch(() => undefined);
-      if (this.gdb) await this.gdb.exit(1500).catch(() => undefined);
+      // gdb's exit detaches too; the user still hears that the clean detach failed.
+      await this.detach().catch((e: Error) => this.emit('output', `Detaching from the kernel failed (${e.message}); gdb quits, which detaches it.\n`, 'stderr'));
+      if (this.gdb) await this.gdb.exit(1500);
       this.state = 'exited';
       return;
     }
     const extra = this.inferiorPid ? [this.inferiorPid] : [];
     killInstance(this.plan.umlDir, this.plan.umid, extra);
-    if (this.gdb) await this.gdb.exit(1500).catch(() => undefined);
+    if (this.gdb) await this.gdb.exit(1500);  // kills gdb if it does not quit in time
     // A process may have been forked while we killed: sweep once more.
     killInstance(this.plan.umlDir, this.plan.umid, extra);
     this.earlyStream?.destroy();

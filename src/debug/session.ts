@@ -15,8 +15,7 @@ import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal } from './consoleTerminal';
-import { FpFailureWatch } from '../hostcompat/xsave';
-import { hostXsave, xsaveCheck } from '../hostcompat/hostXsave';
+import { XsaveNotes } from '../hostcompat/sessionNotes';
 
 // gdb chatter that helps nobody in the debug console.
 // The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
@@ -41,7 +40,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private ended = false;
   private noDebug: NoDebugRun | undefined;
   private panicked = false;
-  private fpWatch = new FpFailureWatch();
+  private xsave = new XsaveNotes((text, category) => this.out(text, category));
   private lastThreads = [new Thread(1, 'kernel')];
 
   constructor() {
@@ -79,7 +78,7 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
       // The host check runs beside gdb's start; its word comes before the kernel boots.
-      const hostChecked = this.checkHost(plan);
+      const hostChecked = this.xsave.check(plan.kernel.kernel);
       if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
       if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
@@ -106,8 +105,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   private async runWithoutDebugging(response: DebugProtocol.LaunchResponse, plan: LaunchPlan): Promise<void> {
     const run = new NoDebugRun(plan);
     this.noDebug = run;
-    run.on('output', (t: string, c: string) => { this.out(t, c); this.watchConsole(t); });
-    run.on('exited', (why: string) => this.endWith(why));
+    run.on('output', (t: string, c: string) => { this.out(t, c); this.xsave.console(t); });
+    run.on('exited', (why: string) => { this.xsave.end(why); this.end(); });
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
     const inTerminal = plan.console === 'integratedTerminal' ? (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: DebugProtocol.Response) => void) => this.runInTerminalRequest(a, 10000, cb) : undefined;
@@ -120,7 +119,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
       const plan = makeAttachPlan(args);
-      const hostChecked = this.checkHost(plan);
+      const hostChecked = this.xsave.check(plan.kernel.kernel);
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
@@ -139,33 +138,11 @@ export class UmlDebugSession extends LoggingDebugSession {
     }
   }
 
-  /** A kernel that cannot run user processes on this host (XSAVE size): say so before it boots. */
-  private async checkHost(plan: LaunchPlan): Promise<void> {
-    try {
-      const [problem, host] = await Promise.all([xsaveCheck(plan.kernel.kernel), hostXsave()]);
-      this.fpWatch = new FpFailureWatch(host);
-      if (problem) this.out(`${problem}\n`, 'important');
-    } catch { /* the check only informs: never a reason to fail the launch */ }
-  }
-
-  /** Console text that shows the XSAVE failure: explain it at once. */
-  private watchConsole(text: string): void {
-    const hint = this.fpWatch.feed(text);
-    if (hint) this.out(`${hint}\n`, 'important');
-  }
-
-  /** The session's end message, with the cause when the console showed one. */
-  private endWith(why: string, category = 'console'): void {
-    const hint = this.fpWatch.hint;
-    this.out(`${why}${hint ? ` ${hint}` : ''}\n`, hint ? 'stderr' : category);
-    this.end();
-  }
-
   private wire(rt: UmlRuntime): void {
     rt.on('output', (text: string, category: string) => {
       if (category === 'console') text = text.split(/(?<=\n)/).filter((l) => !NOISE.test(l)).join('');
       if (text) this.out(text, category);
-      if (category === 'stdout') this.watchConsole(text);
+      if (category === 'stdout') this.xsave.console(text);
     });
     rt.on('stopped', (r: MiRecord) => this.onStopped(r).catch((e) => this.out(`${e.message}\n`, 'stderr')));
     rt.on('breakpoint-modified', (b: MiTuple) => {
@@ -173,7 +150,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       const changed = this.breakpoints?.modified(num, toDap(b, num));
       if (changed) this.sendEvent(new BreakpointEvent('changed', changed));
     });
-    rt.on('exited', (why: string, bad?: boolean) => this.endWith(why, bad ? 'stderr' : 'console'));
+    rt.on('exited', (why: string, bad?: boolean) => { this.xsave.end(why, bad ? 'stderr' : 'console'); this.end(); });
   }
 
   private async onStopped(r: MiRecord): Promise<void> {
@@ -220,11 +197,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     const value = await this.rt.mi.dataEvaluateExpression('fmt', { thread: threadId, frame: 0 }).catch(() => '');
     const fmt = /"(.*)"/.exec(value)?.[1];
     // The console may be a terminal we do not read: the kernel log still has the cause.
-    if (!this.fpWatch.hint && this.fpWatch.possible && this.runtime!.plan.kernel.gdbScripts) {
-      const log = await this.rt.mi.consoleExec('lx-dmesg').catch(() => '');
-      this.fpWatch.feed(log);
-    }
-    const hint = this.fpWatch.hint;
+    const hint = await this.xsave.panicHint(this.rt.plan.kernel.gdbScripts ? () => this.rt.mi.consoleExec('lx-dmesg') : undefined);
     return `Kernel panic${fmt ? `: ${fmt.replace(/\\n$/, '')}` : ''}${hint ? `. ${hint}` : ''}`;
   }
 

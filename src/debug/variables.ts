@@ -103,6 +103,7 @@ export class Variables {
    */
   reset(): void {
     this.handles.reset();
+    // A varobj gdb has already dropped (its frame is gone) is no loss: nothing to report.
     for (const n of this.roots) this.mi.varDelete(n).catch(() => undefined);
     this.roots = [];
   }
