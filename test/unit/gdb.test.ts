@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import * as assert from 'assert';
 import { GdbError } from '../../src/gdb/gdb';
 import { MiCommands } from '../../src/gdb/commands';
-import { MiRecord } from '../../src/gdb/mi';
+import { MiRecord, parseMiLine, tuple } from '../../src/gdb/mi';
+import { Breakpoints, toDap } from '../../src/debug/breakpoints';
 import { scripted } from '../support/scriptedGdb';
 
 test('results go to their command by token; ^error rejects with gdb\'s message', async () => {
@@ -69,4 +70,20 @@ test('typed results: threads, frame variables, varobjs, children, registers', as
   const kids = await mi.varListChildren('var2', { from: 0, to: 2 });
   assert.deepStrictEqual(kids.map((k) => [k.exp, k.value, k.numchild]), [['a', '1', 0], ['b', undefined, 3]]);
   assert.deepStrictEqual(await mi.dataListRegisterValues({ thread: 1, frame: 2 }, [0, 16]), [{ number: 0, value: '0x1' }, { number: 16, value: '0x6000' }]);
+});
+
+test('=breakpoint-modified: a pending breakpoint turning verified is news, a hit count is not', async () => {
+  const { gdb } = scripted((c, t, g) => {
+    if (c === '-break-insert -f "mymod_init"') { g.write(`${t}^done,bkpt={number="3",type="breakpoint",addr="<PENDING>",pending="mymod_init",times="0"}`); return true; }
+    return false;
+  });
+  const bps = new Breakpoints(new MiCommands(gdb));
+  const [pending] = await bps.setFunctions([{ name: 'mymod_init' }]);
+  assert.strictEqual(pending.verified, false);
+  const resolved = tuple(parseMiLine('=breakpoint-modified,bkpt={number="3",type="breakpoint",addr="0x7f001000",func="mymod_init",fullname="/k/mymod.c",line="12",times="0"}').results.bkpt)!;
+  const changed = bps.modified(3, toDap(resolved, 3));
+  assert.deepStrictEqual(changed, { id: 3, verified: true, line: 12, source: { path: '/k/mymod.c' } });
+  const hit = tuple(parseMiLine('=breakpoint-modified,bkpt={number="3",type="breakpoint",addr="0x7f001000",func="mymod_init",fullname="/k/mymod.c",line="12",times="1"}').results.bkpt)!;
+  assert.strictEqual(bps.modified(3, toDap(hit, 3)), undefined, 'a hit only changes the count');
+  assert.strictEqual(bps.modified(99, toDap(hit, 99)), undefined, 'not one of ours (the panic breakpoint)');
 });
