@@ -19,6 +19,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { RawMi } from './rawMi.mjs';
 
 const require = createRequire(import.meta.url);
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
@@ -280,62 +281,6 @@ async function rawBatchRun(tag) {
 }
 
 // ---------------------------------------------------------------- raw gdb, MI (next round trip)
-
-/** Minimal MI driver: tokens, result records, *stopped records. */
-class RawMi {
-  constructor(file) {
-    // The guest console gets its own pipe (fd 3): UML makes console descriptors non-blocking,
-    // which would corrupt gdb's MI stdout if they were shared.
-    this.proc = spawn('gdb', ['--interpreter=mi3', '-nx', '-x', file], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
-    this.buf = '';
-    this.log = '';
-    this.token = 1;
-    this.waiters = [];
-    this.proc.stdio[3].on('data', () => undefined);
-    this.proc.stdio[3].on('error', () => undefined);
-    this.proc.stdin.on('error', () => undefined);
-    this.proc.stderr.on('data', (d) => { this.log = (this.log + d).slice(-4000); });
-    this.proc.stdout.setEncoding('latin1');
-    this.proc.stdout.on('data', (d) => {
-      this.buf += d;
-      let i;
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        const line = this.buf.slice(0, i).replace(/\r$/, '');
-        this.buf = this.buf.slice(i + 1);
-        this.log = (this.log + line + '\n').slice(-4000);
-        for (const w of [...this.waiters]) {
-          if (w.test(line)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(line); }
-        }
-      }
-    });
-    this.exited = new Promise((r) => this.proc.on('exit', (code, sig) => r(`${code ?? sig}`)));
-    this.exited.then((how) => {
-      for (const w of this.waiters.splice(0)) w.reject(new Error(`raw MI gdb exited (${how})`));
-    });
-  }
-
-  /** Resolves with the first line matching `test` (registered before anything is sent). */
-  wait(test, ms = TIMEOUT) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`raw MI gdb: timeout waiting for ${test}`)), ms);
-      this.waiters.push({
-        test: typeof test === 'function' ? test : (l) => test.test(l),
-        resolve: (l) => { clearTimeout(timer); resolve(l); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-        toString: () => String(test),
-      });
-    });
-  }
-
-  async send(cmd) {
-    const t = this.token++;
-    const done = this.wait((l) => l.startsWith(`${t}^`));
-    this.proc.stdin.write(`${t}${cmd}\n`);
-    const line = await done;
-    if (line.startsWith(`${t}^error`)) throw new Error(`raw MI gdb: ${cmd}: ${line}`);
-    return line;
-  }
-}
 
 /** Raw MI gdb at the same breakpoint: time from writing -exec-next to its *stopped. */
 async function rawMiRun(tag) {
