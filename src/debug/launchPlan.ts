@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from './config';
-import { ConfigError, ConsoleWiring, KernelCmdlineInput, RootfsKind, checkMem, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
+import { ConfigError, ConsoleWiring, KernelCmdlineInput, RootfsKind, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
 import { checkKernel, KernelInfo } from '../uml/kernelCheck';
 import { findExecutable, runningPid, cacheDir, isAlive, readCmdline } from '../uml/host';
 import { GdbinitInput, gdbinit } from '../gdb/gdbinit';
@@ -66,9 +66,7 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   const cwd = a.cwd;
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(cwd ?? process.cwd(), p));
   const mem = a.mem ?? DEFAULT_MEM;
-  checkMem(mem);
   const umid = a.umid ?? freshUmid();
-  checkUmid(umid);
   if (!a.kernel && !cwd) throw new ConfigError('No "kernel" in launch.json: set it to your UML binary (e.g. "${workspaceFolder}/linux").');
   const kernel = checkKernel(abs(a.kernel ?? 'linux'));
   const rootfs = a.rootfs ? abs(a.rootfs) : undefined;
@@ -77,7 +75,8 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   if (!a.noDebug) requireGdb(gdbPath);
   const awaitingTty = consoleMode === 'integratedTerminal' && !a.noDebug;
   const cmdline = { rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs };
-  // Checked now, with a stand-in for the terminal's tty (the only part still to come).
+  // kernelCmdline checks mem, umid and every argument; with a stand-in for the terminal's tty,
+  // the only part still to come.
   const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS }
     : awaitingTty ? { kind: 'tty', path: '/dev/tty' } : { kind: 'stdio' };
   const args = kernelCmdline({ ...cmdline, console: wiring });

@@ -27,12 +27,14 @@ export class XsaveNotes {
 
   /** At a panic stop: the cause, reading the kernel log when the console was not ours to read. */
   async panicHint(readLog?: () => Promise<string>): Promise<string | undefined> {
-    if (!this.watch.hint && this.watch.possible && readLog) this.watch.feed(await readLog().catch(() => ''));
+    this.watch.flush();
+    if (!this.watch.hint && this.watch.possible && readLog) { this.watch.feed(await readLog().catch(() => '')); this.watch.flush(); }
     return this.watch.hint;
   }
 
   /** The session's end message, with the cause when it was seen. */
   end(why: string, category = 'console'): void {
+    this.watch.flush();
     const hint = this.watch.hint;
     this.say(`${why}${hint ? ` ${hint}` : ''}\n`, hint ? 'stderr' : category);
   }

@@ -111,6 +111,13 @@ export function explainConsole(text: string, host?: HostXsave): string | undefin
   const m = FP_REGS_FAILED.exec(text);
   if (!m) return undefined;
   if (m[1] !== '14') return `UML could not restore a guest process's FPU registers (ptrace errno ${m[1]}).`;
+  if (host && !hostTooLarge(host)) {
+    // The known cause needs a large host XSAVE area: do not blame it where it cannot be.
+    const here = host.size !== undefined ? `${host.size} bytes, which fits` : 'without AMX';
+    return `UML could not restore a guest process's FPU registers ("ptrace set fp regs failed, errno = 14"). The known cause, a host ` +
+      `XSAVE area larger than the kernel's ${UML_FP_BUFFER}-byte buffer (AMX hosts, kernels before ${FIXED_UPSTREAM.join('.')}), ` +
+      `does not apply: this host's XSAVE area is ${here}.`;
+  }
   const size = host?.size !== undefined ? ` (${host.size} bytes here)` : '';
   return `The guest process died because UML could not restore its FPU registers: "ptrace set fp regs failed, errno = 14" means ` +
     `the host's XSAVE area${size} is larger than this kernel's fixed ${UML_FP_BUFFER}-byte buffer (hosts with AMX, kernels before ` +
@@ -118,22 +125,35 @@ export function explainConsole(text: string, host?: HostXsave): string | undefin
     `extension's patch (command "UML: Apply XSAVE Host Fix to Kernel Tree", file ${PATCH_FILE}) and rebuild.`;
 }
 
-/** Watches console text as it streams (lines may arrive split) for the failure, once. */
+/**
+ * Watches console text as it streams for the failure, once. Only whole lines count, so the
+ * explanation never lands in the middle of the kernel's line; flush() reads a last partial one.
+ */
 export class FpFailureWatch {
   hint: string | undefined;
-  private tail = '';
+  private partial = '';
 
   constructor(private readonly host?: HostXsave) {}
 
   /** Only a host whose XSAVE area is too large for old kernels can show this failure. */
   get possible(): boolean { return !this.host || hostTooLarge(this.host); }
 
-  /** Returns the explanation the first time the failure is seen. */
+  /** Returns the explanation the first time a whole line shows the failure. */
   feed(text: string): string | undefined {
     if (this.hint) return undefined;
-    const seen = this.tail + text;
-    this.tail = seen.slice(-80);
-    this.hint = explainConsole(seen, this.host);
+    const seen = this.partial + text;
+    const end = seen.lastIndexOf('\n');
+    this.partial = seen.slice(end + 1).slice(-200);
+    if (end < 0) return undefined;
+    this.hint = explainConsole(seen.slice(0, end + 1), this.host);
+    return this.hint;
+  }
+
+  /** The text ended: a last line without its newline counts too. */
+  flush(): string | undefined {
+    if (this.hint || !this.partial) return undefined;
+    this.hint = explainConsole(this.partial, this.host);
+    this.partial = '';
     return this.hint;
   }
 }

@@ -120,17 +120,30 @@ test('kernel sources: the fixed-size code, the patched code, anything else', () 
   assert.strictEqual(classifySource('iov.iov_len = host_fp_size;\nPTRACE_SETREGSET'), 'other');
 });
 
-test('the console line is recognised, even split across chunks, and explained once', () => {
+test('the console line is recognised on whole lines, even split across chunks, and explained once', () => {
   const lines = 'Run /init as init process\nuserspace - ptrace set fp regs failed, errno = 14\nKernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b\n';
   assert.match(explainConsole(lines, host(11008)) ?? '', /XSAVE area \(11008 bytes here\)/);
+  assert.match(explainConsole(lines) ?? '', /Apply XSAVE Host Fix/, 'host unknown: the known cause and its fix');
   assert.match(explainConsole('ptrace set fp regs failed, errno = 1') ?? '', /errno 1/);
   assert.strictEqual(explainConsole('Run /init as init process\n'), undefined);
   const w = new FpFailureWatch(host(11008));
   const at = lines.indexOf('fp regs') + 3;
   assert.strictEqual(w.feed(lines.slice(0, at)), undefined);
-  assert.match(w.feed(lines.slice(at)) ?? '', /Apply XSAVE Host Fix/);
+  assert.strictEqual(w.feed(lines.slice(at, lines.indexOf('= 14') + 4)), undefined, 'not before the line is whole');
+  assert.match(w.feed(lines.slice(lines.indexOf('= 14') + 4)) ?? '', /Apply XSAVE Host Fix/);
   assert.strictEqual(w.feed(lines), undefined, 'said once');
   assert.ok(w.hint);
+  const last = new FpFailureWatch(host(11008));
+  assert.strictEqual(last.feed('userspace - ptrace set fp regs failed, errno = 14'), undefined);
+  assert.match(last.flush() ?? '', /larger than this kernel/, 'a last line without newline counts at the end');
   assert.strictEqual(new FpFailureWatch(host(2432)).possible, false);
   assert.strictEqual(new FpFailureWatch(host(11008)).possible, true);
+});
+
+test('on a host whose XSAVE area fits, errno 14 is not blamed on it', () => {
+  const line = 'userspace - ptrace set fp regs failed, errno = 14\n';
+  const fits = explainConsole(line, host(2432)) ?? '';
+  assert.match(fits, /does not apply: this host's XSAVE area is 2432 bytes, which fits/);
+  assert.doesNotMatch(fits, /Apply XSAVE Host Fix/);
+  assert.match(explainConsole(line, hostXsaveFromCpuinfo('flags\t: avx2\n')) ?? '', /without AMX/);
 });
