@@ -26,7 +26,7 @@ export interface LaunchPlan {
   console: 'integratedTerminal' | 'internalConsole';
   /** integratedTerminal under gdb: the terminal's tty, which the kernel opens as its console. */
   consoleTty?: string;
-  /** integratedTerminal under gdb, before the terminal exists: args and gdbinit wait for bindConsoleTty. */
+  /** integratedTerminal under gdb, before the terminal exists: the command line waits for bindConsoleTty. */
   awaitingTty?: boolean;
   stopOnEntry: boolean;
   /** What the kernel command line and the gdbinit are made of, to bind the tty without checking again. */
@@ -96,7 +96,8 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   return {
     mode: 'launch', kernel, umid, umlDir, gdbPath, cwd, env: a.env,
     args: awaitingTty ? [] : args,
-    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: awaitingTty ? '' : gdbinit({ ...gdbinitInput, args }), sessionDir,
+    // Awaiting the tty: gdb can load the kernel already; the command line follows (`set args`).
+    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: gdbinit({ ...gdbinitInput, args: awaitingTty ? undefined : args }), sessionDir,
     console: consoleMode, awaitingTty, stopOnEntry: !!a.stopOnEntry, cmdline, gdbinitInput,
   };
 }

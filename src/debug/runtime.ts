@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { Gdb, GdbError, GdbStartOptions } from '../gdb/gdb';
 import { MiCommands } from '../gdb/commands';
 import { MiRecord, str, tuple } from '../gdb/mi';
-import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
+import { LaunchPlan, CONSOLE_FDS, bindConsoleTty } from './launchPlan';
 import { killInstance, pruneSessions } from '../uml/host';
 
 export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
@@ -39,16 +39,23 @@ export class UmlRuntime extends EventEmitter {
   private readonly stopTimeoutMs: number;
 
   /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
-  constructor(readonly plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
+  /** The plan; a console terminal's tty is bound into it once known (bindTty). */
+  get plan(): LaunchPlan { return this.currentPlan; }
+  private currentPlan: LaunchPlan;
+
+  constructor(plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
     private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number } = {}) {
     super();
+    this.currentPlan = plan;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? STOP_TIMEOUT_MS;
   }
 
-  /** Writes the gdbinit, starts gdb and loads the kernel. Does not run it yet. */
+  /**
+   * Writes the gdbinit, starts gdb and loads the kernel. Does not run it yet. A plan still
+   * waiting for its console terminal loads all the same; bindTty completes it.
+   */
   async start(): Promise<void> {
     const p = this.plan;
-    if (p.awaitingTty) throw new Error('internal: the console terminal\'s tty is not bound yet');
     pruneSessions(path.dirname(p.sessionDir), 20);
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
@@ -78,9 +85,22 @@ export class UmlRuntime extends EventEmitter {
     loaded.catch(() => undefined);  // awaited below; this only keeps an early failure from going unhandled
     // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream:
     // they go through a FIFO to the Debug Console, or to the console terminal.
-    const early = p.mode === 'launch' ? await this.makeEarlyFifo(p.consoleTty) : undefined;
+    const early = p.mode === 'launch' && !p.awaitingTty ? await this.makeEarlyFifo(p.consoleTty) : undefined;
     await loaded;
     if (early) await this.mi.inferiorTtySet(early);
+  }
+
+  /**
+   * The console terminal exists (gdb has been loading the kernel meanwhile): its tty joins the
+   * kernel's command line, the gdbinit on disk becomes the complete one, early output goes there.
+   */
+  async bindTty(tty: string): Promise<void> {
+    this.currentPlan = bindConsoleTty(this.plan, tty);
+    const p = this.plan;
+    fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
+    const early = await this.makeEarlyFifo(tty);
+    await this.mi.setArgs(p.args);
+    await this.mi.inferiorTtySet(early);
   }
 
   /** gdb number of the breakpoint on panic(): a kernel panic stops there, as an exception. */

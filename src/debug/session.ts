@@ -5,7 +5,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
-import { makeLaunchPlan, makeAttachPlan, bindConsoleTty, LaunchPlan } from './launchPlan';
+import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
 import { Breakpoints, parseLogMessage, toDap } from './breakpoints';
@@ -73,7 +73,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
       const wantTerminal = askedTerminal && this.clientRunsInTerminal;
       // Everything is checked once, before a terminal opens; the terminal's tty completes the plan.
-      let plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
+      const plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
       if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
@@ -82,14 +82,19 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
       if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
-      if (plan.awaitingTty) {
-        this.terminal = new ConsoleTerminal(plan.sessionDir);
-        plan = bindConsoleTty(plan, await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd));
-      }
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
       this.wire(rt);
-      await Promise.all([rt.start(), hostChecked]);
+      // gdb loads the kernel's symbols while VS Code makes the console terminal.
+      const started = rt.start();
+      started.catch(() => undefined);  // awaited below; a failure is reported there
+      if (plan.awaitingTty) {
+        this.terminal = new ConsoleTerminal(plan.sessionDir);
+        const tty = await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd);
+        await started;
+        await rt.bindTty(tty);
+      }
+      await Promise.all([started, hostChecked]);
       this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
       this.variables = new Variables(rt.mi);
       this.sendEvent(new InitializedEvent());

@@ -43,6 +43,12 @@ export class MiCommands {
     return (await this.ch.capture(`-interpreter-exec console ${miQuote(command)}`)).console;
   }
 
+  /** The kernel's command line for the next run (`set args`, as the gdbinit writes it; no shell). */
+  async setArgs(args: string[]): Promise<void> {
+    if (args.some((a) => /\s/.test(a))) throw new Error(`kernel argument with whitespace: ${args.find((a) => /\s/.test(a))}`);
+    await this.consoleExec(`set args ${args.join(' ')}`);
+  }
+
   async inferiorTtySet(tty: string): Promise<void> {
     await this.ch.send(`-inferior-tty-set ${miQuote(tty)}`);
   }

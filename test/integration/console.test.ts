@@ -17,8 +17,11 @@ before(() => {
 });
 after(() => removeRootfs(rootfs));
 
-/** Plays the client's part of runInTerminal: runs the command in a fresh pty. */
-function serveRunInTerminal(dc: DebugClient, onTerminal: (p: ChildProcess, args: DebugProtocol.RunInTerminalRequestArguments) => void): void {
+/**
+ * Plays the client's part of runInTerminal: runs the command in a fresh pty. `before` runs
+ * first, as a slow client would take its time to make the terminal.
+ */
+function serveRunInTerminal(dc: DebugClient, onTerminal: (p: ChildProcess, args: DebugProtocol.RunInTerminalRequestArguments) => void, before: () => Promise<void> = async () => undefined): void {
   const client = dc as unknown as { dispatch(body: string): void; outputStream: NodeJS.WritableStream };
   const dispatch = client.dispatch.bind(dc);
   let seq = 100000;
@@ -28,26 +31,51 @@ function serveRunInTerminal(dc: DebugClient, onTerminal: (p: ChildProcess, args:
     const args = msg.arguments as DebugProtocol.RunInTerminalRequestArguments;
     assert.strictEqual(msg.command, 'runInTerminal');
     assert.strictEqual(args.kind, 'integrated');
-    // `script` needs one command string: it is ours (node, the helper, a file path), quoted.
-    const cmd = args.args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const term = spawn('script', ['-q', '-f', '-e', '-c', cmd, '/dev/null'], { cwd: args.cwd, env: { ...process.env, ...(args.env as Record<string, string>) }, stdio: ['pipe', 'pipe', 'pipe'] });
-    onTerminal(term, args);
-    const json = JSON.stringify({ type: 'response', seq: seq++, request_seq: msg.seq, command: msg.command, success: true, body: { processId: term.pid } });
-    client.outputStream.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    void before().then(() => {
+      // `script` needs one command string: it is ours (node, the helper, a file path), quoted.
+      const cmd = args.args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      const term = spawn('script', ['-q', '-f', '-e', '-c', cmd, '/dev/null'], { cwd: args.cwd, env: { ...process.env, ...(args.env as Record<string, string>) }, stdio: ['pipe', 'pipe', 'pipe'] });
+      onTerminal(term, args);
+      const json = JSON.stringify({ type: 'response', seq: seq++, request_seq: msg.seq, command: msg.command, success: true, body: { processId: term.pid } });
+      client.outputStream.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    });
   };
 }
 
-test('the guest console runs in a terminal with a real tty, and typing reaches the guest', async () => {
+/** Whether a gdb started by the adapter (pid) has the kernel file open: it is loading or has loaded its symbols. */
+function gdbHasKernelOpen(adapterPid: number, kernel: string): boolean {
+  const real = fs.realpathSync(kernel);
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+      if (!m || m[1] !== 'gdb' || Number(m[2]) !== adapterPid) continue;
+      if (fs.readdirSync(`/proc/${e}/fd`).some((fd) => { try { return fs.readlinkSync(`/proc/${e}/fd/${fd}`) === real; } catch { return false; } })) return true;
+    } catch { /* gone */ }
+  }
+  return false;
+}
+
+test('the guest console runs in a terminal with a real tty (gdb loading the kernel meanwhile), and typing reaches the guest', async () => {
   const dc = await startClient();
   const out = collectOutput(dc);
   const umid = uniqueUmid('tty');
   let term: ChildProcess | undefined;
   let screen = '';
   let title = '';
+  // The overlap: gdb loads the kernel while the client makes the terminal. This client waits
+  // for gdb to have the kernel open before it reports the terminal (it would wait forever if
+  // the adapter started gdb only once the terminal's tty is known).
+  let loadedFirst = false;
+  const adapterPid = (dc as unknown as { _adapterProcess: { pid: number } })._adapterProcess.pid;
   serveRunInTerminal(dc, (p, args) => {
     term = p;
     title = args.title ?? '';
     p.stdout!.on('data', (d: Buffer) => { screen += d.toString(); });
+  }, async () => {
+    const end = Date.now() + 20000;
+    while (!(loadedFirst = gdbHasKernelOpen(adapterPid, testKernel())) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   });
   const waitScreen = async (re: RegExp, ms = 60000) => {
     const end = Date.now() + ms;
@@ -63,6 +91,7 @@ test('the guest console runs in a terminal with a real tty, and typing reaches t
         .then(() => dc.launchRequest({ kernel: testKernel(), rootfs, init: '/init', umid, mem: '128M' } as DebugProtocol.LaunchRequestArguments)),
     ]);
     assert.ok(term, 'the adapter asked for a terminal');
+    assert.ok(loadedFirst, 'gdb had the kernel open before the terminal\'s tty was reported');
     assert.match(title, new RegExp(umid));
     // Early boot messages and the console both land in the terminal, not in gdb's MI stream.
     await waitScreen(/Linux version 6\.1/);
