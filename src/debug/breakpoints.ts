@@ -1,7 +1,7 @@
 // Source, function, conditional, hit-count and log breakpoints over gdb's -break-* commands.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GdbError } from '../gdb/gdb';
-import { BreakInsert, MiCommands, breakInsertCommand as miBreakInsert } from '../gdb/commands';
+import { BreakInsert, MiCommands } from '../gdb/commands';
 import { MiTuple, list, str, tuple } from '../gdb/mi';
 
 export interface HitCount { ignore: number }
@@ -43,11 +43,6 @@ export interface BreakpointSpec {
 export function breakInsertOf(spec: BreakpointSpec, temporary = false): BreakInsert {
   if (spec.hitCondition) parseHitCondition(spec.hitCondition);
   return { location: spec.location, condition: spec.condition, temporary };
-}
-
-/** The MI text of a DAP breakpoint (hit counts stay with the adapter). */
-export function breakInsertCommand(spec: BreakpointSpec, temporary = false): string {
-  return miBreakInsert(breakInsertOf(spec, temporary));
 }
 
 export class Breakpoints {

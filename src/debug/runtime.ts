@@ -25,7 +25,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
  * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple).
  */
 export class UmlRuntime extends EventEmitter {
-  gdb!: Gdb;
+  private gdb!: Gdb;
   /** The typed MI commands: the only way the adapter talks to gdb. */
   mi!: MiCommands;
   state: RunState = 'idle';

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'assert';
-import { parseHitCondition, parseLogMessage, breakInsertCommand, toDap } from '../../src/debug/breakpoints';
+import { parseHitCondition, parseLogMessage, breakInsertOf, toDap, BreakpointSpec } from '../../src/debug/breakpoints';
+import { breakInsertCommand as miBreakInsert } from '../../src/gdb/commands';
+
+const breakInsertCommand = (spec: BreakpointSpec, temporary = false) => miBreakInsert(breakInsertOf(spec, temporary));
 import { parseMiLine, tuple } from '../../src/gdb/mi';
 
 test('hit conditions: how many hits to ignore', () => {
