@@ -5,7 +5,7 @@ import * as path from 'path';
 import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from './config';
 import { ConfigError, ConsoleWiring, KernelCmdlineInput, RootfsKind, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
 import { checkKernel, KernelInfo } from '../uml/kernelCheck';
-import { findExecutable, runningPid, cacheDir, isAlive, readCmdline } from '../uml/host';
+import { findExecutable, runningPid, cacheDir, isAlive, readCmdline, executableOf } from '../uml/host';
 import { GdbinitInput, gdbinit } from '../gdb/gdbinit';
 import { gdbMissing } from '../gdb/gdb';
 
@@ -124,7 +124,7 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
   umid ??= argv.find((x) => x.startsWith('umid='))?.slice(5) ?? String(pid);
   let kernelPath = a.kernel;
   if (!kernelPath) {
-    try { kernelPath = fs.readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''); } catch { kernelPath = argv[0]; }
+    kernelPath = executableOf(pid) ?? argv[0];
   }
   const kernel = checkKernel(kernelPath);
   const gdbPath = a.gdbPath ?? 'gdb';

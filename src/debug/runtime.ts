@@ -38,11 +38,11 @@ export class UmlRuntime extends EventEmitter {
 
   private readonly stopTimeoutMs: number;
 
-  /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
   /** The plan; a console terminal's tty is bound into it once known (bindTty). */
   get plan(): LaunchPlan { return this.currentPlan; }
   private currentPlan: LaunchPlan;
 
+  /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
   constructor(plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
     private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number } = {}) {
     super();

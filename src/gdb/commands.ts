@@ -1,6 +1,7 @@
 // The MI commands the adapter uses: one typed function each, and the only place (with gdb.ts's
 // own -gdb-exit) where MI text is written. Pure over a channel, so it unit-tests without gdb.
 import { MiRecord, MiTuple, MiValue, list, miQuote, str, tuple } from './mi';
+import { setArgsCommand } from './gdbinit';
 
 /** What sends MI commands: the Gdb process, or a scripted stream in tests. */
 export interface MiChannel {
@@ -45,8 +46,7 @@ export class MiCommands {
 
   /** The kernel's command line for the next run (`set args`, as the gdbinit writes it; no shell). */
   async setArgs(args: string[]): Promise<void> {
-    if (args.some((a) => /\s/.test(a))) throw new Error(`kernel argument with whitespace: ${args.find((a) => /\s/.test(a))}`);
-    await this.consoleExec(`set args ${args.join(' ')}`);
+    await this.consoleExec(setArgsCommand(args));
   }
 
   async inferiorTtySet(tty: string): Promise<void> {

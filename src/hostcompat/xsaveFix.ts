@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { execa } from 'execa';
-import { findExecutable, runningPid } from '../uml/host';
+import { executableOf, findExecutable, runningPid } from '../uml/host';
 import { sourceTreeOf } from '../uml/kernelTree';
 import { umlTask } from '../tasks/taskProvider';
 import { hostXsave, xsaveCheck } from './hostXsave';
@@ -22,7 +22,7 @@ function kernelOf(config: vscode.DebugConfiguration, umlDir: string): string | u
   if (typeof config.kernel === 'string') return config.kernel;
   if (config.request !== 'attach') return undefined;
   const pid = typeof config.pid === 'number' ? config.pid : typeof config.umid === 'string' ? runningPid(umlDir, config.umid) : undefined;
-  try { return pid ? fs.readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '') : undefined; } catch { return undefined; }
+  return pid ? executableOf(pid) : undefined;
 }
 
 /**

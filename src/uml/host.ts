@@ -13,6 +13,11 @@ export function findExecutable(name: string): string | undefined {
   return undefined;
 }
 
+/** The executable a process runs (what /proc/<pid>/exe points at), or undefined if gone. */
+export function executableOf(pid: number): string | undefined {
+  try { return fs.readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''); } catch { return undefined; }
+}
+
 export function readCmdline(pid: number): string[] | undefined {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter((s) => s.length);
