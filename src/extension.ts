@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { UmlDebugSession } from './debug/session';
 import { UmlConfigurationProvider } from './launchConfig/provider';
 import { registerSessionCommands } from './launchConfig/commands';
+import { openConsoleTerminal, registerConsoleTerminals } from './launchConfig/consoleTerminal';
 import { InstancesProvider } from './views/instancesView';
 import { registerInstanceCommands, trackOwnedInstances } from './views/instanceCommands';
 import { UmlTaskProvider } from './tasks/taskProvider';
@@ -23,9 +24,10 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
     vscode.debug.registerDebugConfigurationProvider('uml', provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory('uml', {
       // Inline: no second Node process; the same session class runs standalone in dist/debugAdapter.js.
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession()),
+      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession({ openTerminal: openConsoleTerminal })),
     }),
   );
+  registerConsoleTerminals(context);
   registerSessionCommands(context);
   context.subscriptions.push(vscode.tasks.registerTaskProvider('uml', new UmlTaskProvider()));
   registerIndexWarm(context);

@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
-type RunInTerminal = (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: DebugProtocol.Response) => void) => void;
+/** Opens a terminal running `a.args`: DAP's runInTerminal, or the extension host's own (faster) terminal. */
+export type OpenTerminal = (a: DebugProtocol.RunInTerminalRequestArguments) => Promise<void>;
 
 export class ConsoleTerminal {
   readonly ttyFile: string;
@@ -14,18 +15,23 @@ export class ConsoleTerminal {
     this.ttyFile = path.join(sessionDir, 'console-tty');
   }
 
-  async open(run: RunInTerminal, umid: string, cwd: string | undefined, timeoutMs = 15000): Promise<string> {
+  /**
+   * `hold`: the helper keeps the terminal (and the guest's last words) open after the session,
+   * for a terminal that is not a shell of its own (the extension host's).
+   */
+  async open(openTerminal: OpenTerminal, umid: string, cwd: string | undefined, o: { hold?: boolean; mark?: (phase: string) => void } = {}, timeoutMs = 15000): Promise<string> {
     fs.mkdirSync(this.sessionDir, { recursive: true });
     fs.rmSync(this.ttyFile, { force: true });
     const helper = path.join(__dirname, 'consoleTty.js');
-    await new Promise<void>((resolve, reject) => run({
+    await openTerminal({
       kind: 'integrated',
       title: `UML console: ${umid}`,
       cwd: cwd ?? this.sessionDir,
-      args: [process.execPath, helper, this.ttyFile],
+      args: [process.execPath, helper, this.ttyFile, ...(o.hold ? ['--hold'] : [])],
       // VS Code's own binary acts as node with this set; plain node ignores it.
       env: { ELECTRON_RUN_AS_NODE: '1' },
-    }, (r) => (r.success ? resolve() : reject(new Error(`Could not open the console terminal: ${r.message}`)))));
+    });
+    o.mark?.('terminal-created');
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {

@@ -23,6 +23,8 @@ export interface LaunchPlan {
   gdbinitPath: string;
   gdbinitText: string;
   sessionDir: string;
+  /** gdb's index cache (set in the gdbinit; warmed before gdb starts). */
+  indexCacheDir: string;
   console: 'integratedTerminal' | 'internalConsole';
   /** integratedTerminal under gdb: the terminal's tty, which the kernel opens as its console. */
   consoleTty?: string;
@@ -98,6 +100,7 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
     args: awaitingTty ? [] : args,
     // Awaiting the tty: gdb can load the kernel already; the command line follows (`set args`).
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: gdbinit({ ...gdbinitInput, args: awaitingTty ? undefined : args }), sessionDir,
+    indexCacheDir: gdbinitInput.indexCacheDir,
     console: consoleMode, awaitingTty, stopOnEntry: !!a.stopOnEntry, cmdline, gdbinitInput,
   };
 }
@@ -130,13 +133,13 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
   const gdbPath = a.gdbPath ?? 'gdb';
   requireGdb(gdbPath);
   const sessionDir = path.join(cacheDir(), 'sessions', `attach-${umid}`);
+  const indexCacheDir = path.join(cacheDir(), 'gdb-index');
   const text = gdbinit({
-    kernel: kernel.kernel, buildDir: kernel.buildDir, gdbScripts: kernel.gdbScripts,
-    indexCacheDir: path.join(cacheDir(), 'gdb-index'), setupCommands: a.setupCommands,
+    kernel: kernel.kernel, buildDir: kernel.buildDir, gdbScripts: kernel.gdbScripts, indexCacheDir, setupCommands: a.setupCommands,
   });
   return {
     mode: 'attach', attachPid: pid, kernel, umid, umlDir, gdbPath, args: [],
-    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir,
+    gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir, indexCacheDir,
     console: 'internalConsole', stopOnEntry: false,
   };
 }

@@ -2,12 +2,11 @@
 import { EventEmitter } from 'events';
 import * as path from 'path';
 import { execa } from 'execa';
-import type { DebugProtocol } from '@vscode/debugprotocol';
 import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
 import { killInstance, runningPid, isAlive } from '../uml/host';
 import { mconsole, mconsoleSocket } from '../uml/mconsole';
 
-type RunInTerminal = (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: DebugProtocol.Response) => void) => void;
+import type { OpenTerminal } from './consoleTerminal';
 
 /** Events: 'output' (text, category), 'exited' (message). */
 export class NoDebugRun extends EventEmitter {
@@ -17,14 +16,14 @@ export class NoDebugRun extends EventEmitter {
 
   constructor(readonly plan: LaunchPlan) { super(); }
 
-  async start(runInTerminal?: RunInTerminal): Promise<void> {
+  async start(runInTerminal?: OpenTerminal): Promise<void> {
     const p = this.plan;
     if (p.console === 'integratedTerminal' && runInTerminal) {
-      // The kernel itself runs in the terminal: its console is the terminal's tty.
-      await new Promise<void>((resolve, reject) => runInTerminal({
+      // The kernel itself runs in the terminal (DAP's, a shell that stays): its console is the terminal's tty.
+      await runInTerminal({
         kind: 'integrated', title: `UML: ${p.umid}`, cwd: p.cwd ?? path.dirname(p.kernel.kernel),
         args: [p.kernel.kernel, ...p.args], env: p.env,
-      }, (r) => (r.success ? resolve() : reject(new Error(`Could not open a terminal: ${r.message}`)))));
+      });
     } else {
       const proc = execa(p.kernel.kernel, p.args, {
         stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] as unknown as ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { MiCommands } from '../gdb/commands';
 import { MiRecord, str, tuple } from '../gdb/mi';
 import { LaunchPlan, CONSOLE_FDS, bindConsoleTty } from './launchPlan';
 import { killInstance, pruneSessions } from '../uml/host';
+import { warmIndex, WarmResult } from '../gdb/indexCache';
 
 export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
 
@@ -22,7 +23,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 
 /**
  * Events: 'stopped' (MiRecord, a stop the user should see), 'output' (text, category),
- * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple).
+ * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple),
+ * 'phase' (name, detail: the launch's steps, for its timeline).
  */
 export class UmlRuntime extends EventEmitter {
   private gdb!: Gdb;
@@ -37,6 +39,7 @@ export class UmlRuntime extends EventEmitter {
   private earlyStream: fs.ReadStream | undefined;
 
   private readonly stopTimeoutMs: number;
+  private readonly cancelWarm = new AbortController();
 
   /** The plan; a console terminal's tty is bound into it once known (bindTty). */
   get plan(): LaunchPlan { return this.currentPlan; }
@@ -44,7 +47,7 @@ export class UmlRuntime extends EventEmitter {
 
   /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
   constructor(plan: LaunchPlan, private readonly log: (s: string) => void = () => undefined,
-    private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number } = {}) {
+    private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number; warmIndex?: typeof warmIndex } = {}) {
     super();
     this.currentPlan = plan;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? STOP_TIMEOUT_MS;
@@ -56,11 +59,18 @@ export class UmlRuntime extends EventEmitter {
    */
   async start(): Promise<void> {
     const p = this.plan;
+    this.emit('phase', 'runtime-start');
     pruneSessions(path.dirname(p.sessionDir), 20);
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
+    // A kernel gdb's index cache has not seen: fill the cache in a gdb of its own first (about
+    // 0.6 s), so the session's gdb loads it warm and the first stop does not wait seconds.
+    const warm: WarmResult = await (this.opts.warmIndex ?? warmIndex)(p.kernel.kernel, p.indexCacheDir, { gdbPath: p.gdbPath, signal: this.cancelWarm.signal });
+    this.emit('phase', 'index-cache', warm);
+    if (this.disposed) throw new Error('The session ended before gdb started.');
     const internal = p.mode === 'launch' && p.console === 'internalConsole';
     this.gdb = (this.opts.startGdb ?? Gdb.start)({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
+    this.emit('phase', 'gdb-started');
     this.mi = new MiCommands(this.gdb);
     this.gdb.on('sent', (c: string) => this.log(`-> ${c}`));
     this.gdb.on('exec', (r: MiRecord) => this.onExec(r));
@@ -87,6 +97,7 @@ export class UmlRuntime extends EventEmitter {
     // they go through a FIFO to the Debug Console, or to the console terminal.
     const early = p.mode === 'launch' && !p.awaitingTty ? await this.makeEarlyFifo(p.consoleTty) : undefined;
     await loaded;
+    this.emit('phase', 'symbols-loaded');
     if (early) await this.mi.inferiorTtySet(early);
   }
 
@@ -293,6 +304,7 @@ export class UmlRuntime extends EventEmitter {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.cancelWarm.abort();
     if (this.plan.mode === 'attach') {
       // gdb's exit detaches too; the user still hears that the clean detach failed.
       await this.detach().catch((e: Error) => this.emit('output', `Detaching from the kernel failed (${e.message}); gdb quits, which detaches it.\n`, 'stderr'));

@@ -1,5 +1,6 @@
 // The DAP session: thin. It maps requests onto the runtime (gdb + UML), breakpoints and variables.
 import * as fs from 'fs';
+import * as path from 'path';
 import {
   LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
@@ -14,8 +15,10 @@ import { toDapFrames } from './frames';
 import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
-import { ConsoleTerminal } from './consoleTerminal';
+import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
+import type { WarmResult } from '../gdb/indexCache';
+import { Timeline } from './timeline';
 
 // gdb chatter that helps nobody in the debug console.
 // The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
@@ -42,8 +45,10 @@ export class UmlDebugSession extends LoggingDebugSession {
   private panicked = false;
   private xsave = new XsaveNotes((text, category) => this.out(text, category));
   private lastThreads = [new Thread(1, 'kernel')];
+  private timeline = new Timeline();
 
-  constructor() {
+  /** openTerminal: the extension host opens the console terminal itself (no shell in between, faster than runInTerminal). */
+  constructor(private readonly opts: { openTerminal?: OpenTerminal } = {}) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -69,15 +74,19 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: UmlLaunchArguments): Promise<void> {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.timeline = new Timeline();
     try {
       const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
-      const wantTerminal = askedTerminal && this.clientRunsInTerminal;
+      const wantTerminal = askedTerminal && (this.clientRunsInTerminal || !!this.opts.openTerminal);
       // Everything is checked once, before a terminal opens; the terminal's tty completes the plan.
       const plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
       if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
       // The host check runs beside gdb's start; its word comes before the kernel boots.
+      fs.mkdirSync(plan.sessionDir, { recursive: true });
+      this.timeline.writeTo(path.join(plan.sessionDir, 'timeline.json'));
+      this.timeline.mark('planned');
       const hostChecked = this.xsave.check(plan.kernel.kernel);
       if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
       this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
@@ -90,21 +99,32 @@ export class UmlDebugSession extends LoggingDebugSession {
       started.catch(() => undefined);  // awaited below; a failure is reported there
       if (plan.awaitingTty) {
         this.terminal = new ConsoleTerminal(plan.sessionDir);
-        const tty = await this.terminal.open((a, cb) => this.runInTerminalRequest(a, 10000, cb), plan.umid, plan.cwd);
+        this.timeline.mark('terminal-requested');
+        const tty = await this.terminal.open(this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), plan.umid, plan.cwd, { hold: !!this.opts.openTerminal, mark: (m) => this.timeline.mark(m) });
+        this.timeline.mark('terminal-tty');
         await started;
         await rt.bindTty(tty);
+        this.timeline.mark('tty-bound');
       }
       await Promise.all([started, hostChecked]);
       this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
       this.variables = new Variables(rt.mi);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
+      this.timeline.mark('configuration-done');
       await rt.run();
+      this.timeline.mark('running');
+      if (args.trace) this.out(`Launch timeline: ${this.timeline}\n`);
       this.sendResponse(response);
     } catch (e) {
       await this.teardown();
       this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
     }
+  }
+
+  private runInTerminal(a: DebugProtocol.RunInTerminalRequestArguments): Promise<void> {
+    return new Promise((resolve, reject) => this.runInTerminalRequest(a, 10000,
+      (r) => (r.success ? resolve() : reject(new Error(`Could not open a terminal: ${r.message}`)))));
   }
 
   private async runWithoutDebugging(response: DebugProtocol.LaunchResponse, plan: LaunchPlan): Promise<void> {
@@ -114,8 +134,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     run.on('exited', (why: string) => { this.xsave.end(why); this.end(); });
     this.sendEvent(new InitializedEvent());
     await this.configurationDone;
-    const inTerminal = plan.console === 'integratedTerminal' ? (a: DebugProtocol.RunInTerminalRequestArguments, cb: (r: DebugProtocol.Response) => void) => this.runInTerminalRequest(a, 10000, cb) : undefined;
-    await run.start(inTerminal);
+    await run.start(plan.console === 'integratedTerminal' && this.clientRunsInTerminal ? (a) => this.runInTerminal(a) : undefined);
     this.out(`UML instance ${plan.umid} runs without debugging.\n`);
     this.sendResponse(response);
   }
@@ -156,6 +175,11 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (changed) this.sendEvent(new BreakpointEvent('changed', changed));
     });
     rt.on('exited', (why: string, bad?: boolean) => { this.xsave.end(why, bad ? 'stderr' : 'console'); this.end(); });
+    rt.on('phase', (name: string, w?: WarmResult) => {
+      this.timeline.mark(name);
+      if (w?.state === 'filled') this.out(`gdb's index cache did not know this kernel (build-id ${w.buildId}): filled it first (${w.ms} ms), so the first stop shows variables at once.\n`);
+      if (w?.state === 'failed') this.out(`Could not fill gdb's index cache (${w.error}): the first stop may take seconds longer.\n`, 'important');
+    });
   }
 
   private async onStopped(r: MiRecord): Promise<void> {
@@ -195,6 +219,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     const ev = new StoppedEvent(reason, threadId, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
+    this.timeline.mark('first-stop');
     this.sendEvent(ev);
   }
 
@@ -353,6 +378,8 @@ export class UmlDebugSession extends LoggingDebugSession {
     try {
       await fn();
       this.sendResponse(response);
+      // What the client asked for on the first stop, in order: the stop-to-Variables path.
+      if (this.timeline.at('first-stop') !== undefined) this.timeline.mark(`first-${response.command}`);
     } catch (e) {
       const msg = e instanceof GdbError ? e.message : (e as Error).message;
       this.sendErrorResponse(response, { id: 1002, format: msg, showUser: false });

@@ -9,9 +9,9 @@ import { umidProcesses } from '../../src/uml/host';
 
 export const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
 
-export async function startClient(): Promise<DebugClient> {
+export async function startClient(env?: NodeJS.ProcessEnv): Promise<DebugClient> {
   if (!fs.existsSync(ADAPTER)) throw new Error(`${ADAPTER} missing: run npm run compile`);
-  const dc = new DebugClient('node', ADAPTER, 'uml');
+  const dc = new DebugClient('node', ADAPTER, 'uml', env ? { env: { ...process.env, ...env } } : undefined);
   dc.defaultTimeout = 60000;
   await dc.start();
   return dc;
@@ -95,8 +95,8 @@ export async function stopClient(dc: DebugClient): Promise<void> {
  * One adapter session against the real kernel: starts the client, runs `fn`, always stops the
  * client, then checks that nothing of the instance is left (no process, no ~/.uml/<umid>).
  */
-export async function withSession(tag: string, fn: (dc: DebugClient, umid: string, out: { text: () => string }) => Promise<void>): Promise<void> {
-  const dc = await startClient();
+export async function withSession(tag: string, fn: (dc: DebugClient, umid: string, out: { text: () => string }) => Promise<void>, env?: NodeJS.ProcessEnv): Promise<void> {
+  const dc = await startClient(env);
   const out = collectOutput(dc);
   const umid = uniqueUmid(tag);
   try {

@@ -87,6 +87,22 @@ export async function run(s, ctx) {
     await s.shot('session-started');
   });
 
+  await s.step('the launch overlapped: gdb loaded the kernel while VS Code made the console terminal', async () => {
+    // The adapter's own record of the launch (ms from the launch request), in its session directory.
+    const file = path.join(s.home, '.cache', 'uml-kernel-debug', 'sessions', umid, 'timeline.json');
+    const marks = await waitUntil(`${file} up to "running"`, () => {
+      const t = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return t.marks.some((m) => m.name === 'running') && Object.fromEntries(t.marks.map((m) => [m.name, m.ms]));
+    }, 60000, 250);
+    s.log(`launch timeline: ${JSON.stringify(marks)}`);
+    const before = (a, b) => { if (!(marks[a] !== undefined && marks[b] !== undefined && marks[a] <= marks[b])) throw new Error(`expected ${a} before ${b}: ${JSON.stringify(marks)}`); };
+    before('runtime-start', 'terminal-tty');      // gdb's side (index cache, gdb, symbols) did not wait for the terminal
+    before('terminal-requested', 'symbols-loaded'); // nor the terminal for gdb's symbols
+    before('symbols-loaded', 'tty-bound');       // the tty joins a kernel that is already loaded...
+    before('terminal-tty', 'tty-bound');
+    before('tty-bound', 'running');              // ...and the kernel starts on it
+  });
+
   await s.step('guest shell in the "UML console" terminal', async () => {
     await waitUntil('a terminal', async () => { await s.showTerminalPanel(); return (await page.locator('.xterm').count()) > 0; }, 60000, 1000);
     const title = await waitUntil('a terminal named "UML console"', async () => (await s.terminalNames()).find((x) => /UML console/.test(x)), 20000, 500)

@@ -18,7 +18,7 @@ async function attached(more: (c: string, t: number, g: ScriptedGdb) => boolean 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-unit-'));
   const plan: LaunchPlan = {
     mode: 'attach', attachPid: 2 ** 22 + 1, kernel: { kernel: '/nonexistent/linux', buildDir: dir }, umid: 'unit', umlDir: dir,
-    gdbPath: 'gdb', args: [], gdbinitPath: path.join(dir, 's', 'gdbinit'), gdbinitText: '', sessionDir: path.join(dir, 's'),
+    gdbPath: 'gdb', args: [], gdbinitPath: path.join(dir, 's', 'gdbinit'), gdbinitText: '', sessionDir: path.join(dir, 's'), indexCacheDir: path.join(dir, 'idx'),
     console: 'internalConsole', stopOnEntry: false,
   };
   let proc!: ScriptedGdb;

@@ -10,6 +10,7 @@ import {
   hostTooLarge, hostXsaveFromCpuinfo, parseProbeOutput, xsaveProblem, bannerVersion,
 } from '../../src/hostcompat/xsave';
 import { kernelFpCode } from '../../src/hostcompat/hostXsave';
+import { makeElf } from '../support/elfFixture';
 
 const host = (size: number): HostXsave => ({ size, source: 'ptrace' });
 // Sizes seen on real hosts: a VM with AVX-512 (compacted-like layout), AVX-512 + PKRU, Sapphire Rapids (AMX).
@@ -37,42 +38,11 @@ test('probe output: a byte count, or nothing for an errno', () => {
   assert.strictEqual(parseProbeOutput(''), undefined);
 });
 
-/** A minimal ELF64 little-endian file: null, .rodata, .shstrtab sections. */
-function makeElf(machine: number, rodata: string): Buffer {
-  const ro = Buffer.from(rodata, 'latin1');
-  const shstr = Buffer.from('\0.rodata\0.shstrtab\0', 'latin1');
-  const roOff = 64;
-  const strOff = roOff + ro.length;
-  const shoff = Math.ceil((strOff + shstr.length) / 8) * 8;
-  const b = Buffer.alloc(shoff + 3 * 64);
-  b.writeUInt32BE(0x7f454c46, 0);
-  b[4] = 2; b[5] = 1; b[6] = 1;
-  b.writeUInt16LE(2, 0x10);            // ET_EXEC
-  b.writeUInt16LE(machine, 0x12);
-  b.writeBigUInt64LE(BigInt(shoff), 0x28);
-  b.writeUInt16LE(64, 0x34);           // e_ehsize
-  b.writeUInt16LE(64, 0x3a);           // e_shentsize
-  b.writeUInt16LE(3, 0x3c);            // e_shnum
-  b.writeUInt16LE(2, 0x3e);            // e_shstrndx
-  ro.copy(b, roOff);
-  shstr.copy(b, strOff);
-  const sh = (i: number, name: number, type: number, off: number, size: number) => {
-    const e = shoff + i * 64;
-    b.writeUInt32LE(name, e);
-    b.writeUInt32LE(type, e + 4);
-    b.writeBigUInt64LE(BigInt(off), e + 0x18);
-    b.writeBigUInt64LE(BigInt(size), e + 0x20);
-  };
-  sh(1, 1, 1, roOff, ro.length);
-  sh(2, 9, 3, strOff, shstr.length);
-  return b;
-}
-
 function withKernelFile<T>(machine: number, rodata: string, fn: (file: string) => T): T {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsave-elf-'));
   try {
     const file = path.join(dir, 'linux');
-    fs.writeFileSync(file, makeElf(machine, rodata));
+    fs.writeFileSync(file, makeElf(machine, [{ name: '.rodata', data: Buffer.from(rodata, 'latin1') }]));
     return fn(file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
