@@ -409,6 +409,11 @@ try {
   const act = join(root, 'test-results/ui/exthost/activation-ms.txt');
   if (ui.status === 0 && existsSync(act)) console.log(`extension activation (module load to activate() done, code-server ${'1.100'} extension host): ${fmt(Number(readFileSync(act, 'utf8')))} ms`);
   else console.log(`activation not measured: the extension-host run failed:\n${(ui.stdout ?? '').slice(-800)}`);
+
+  // What the user waits for in VS Code itself: F5 -> shell, cat -> stopped -> Variables.
+  console.log('');
+  const { benchUi } = await import('./benchUi.mjs');
+  await benchUi({ runs: Math.min(RUNS, 3) });
 } catch (e) {
   failed = true;
   console.error(`\nbench: failed to run: ${e.stack ?? e}`);

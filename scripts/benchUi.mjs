@@ -122,7 +122,10 @@ async function uiRun(s, kind) {
   await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
   await waitUntil(`umid=${umid} and gdb gone`, () => umidProcesses(umid).length === 0 && processesNamed('gdb').length === 0, 30000, 100);
   await waitUntil('the debug toolbar gone', async () => !(await page.locator('.debug-toolbar').isVisible()), 15000, 100);
-  return { kind, toolbar: st.toolbar - tF5, shell: st.shell - tF5, stopped: st.stopped - tEnter, vars: st.vars - st.stopped, timeline };
+  const at = (name) => timeline?.marks.find((m) => m.name === name)?.ms;
+  // The adapter's share of stop -> Variables: its stop event to its answers (stack, variables).
+  const adapterStack = at('first-stackTrace') - at('first-stop');
+  return { kind, toolbar: st.toolbar - tF5, shell: st.shell - tF5, stopped: st.stopped - tEnter, vars: st.vars - st.stopped, adapterStack, timeline };
 }
 
 /** The adapter's own record of the launch (phases in ms from the launch request). */
@@ -183,6 +186,7 @@ export async function benchUi({ log = console.log, runs = RUNS } = {}) {
   const over = of('warm', 'shell') - median(raw.warm);
   log(`F5 -> guest shell (warm): ${Math.round(of('warm', 'shell'))} ms, raw gdb boot-to-shell ${Math.round(median(raw.warm))} ms, +${Math.round(over)} ms (target <= +${TARGETS.shellPlus}) ${verdict(over <= TARGETS.shellPlus)}`);
   log(`first stop -> Variables (cold): ${Math.round(of('cold', 'vars'))} ms (target <= ${TARGETS.varsCold}) ${verdict(of('cold', 'vars') <= TARGETS.varsCold)}`);
+  log(`  of which VS Code's Variables view waits 400 ms by design after a stop (RunOnceScheduler in variablesView.ts); the adapter had the stack ${Math.round(of('cold', 'adapterStack'))} ms (cold) / ${Math.round(of('warm', 'adapterStack'))} ms (warm) after its stop event`);
   log(`F5 -> debug toolbar (warm): ${Math.round(of('warm', 'toolbar'))} ms (target < ${TARGETS.toolbar}) ${verdict(of('warm', 'toolbar') < TARGETS.toolbar)}`);
   return results;
 }
