@@ -142,3 +142,17 @@ export function toDap(b: MiTuple, num: number): DebugProtocol.Breakpoint {
   if (pending) bp.message = `Pending: ${str(b.pending) ?? str(b['original-location'])} is not in the loaded kernel (yet).`;
   return bp;
 }
+
+/** A logpoint's line: its text with each {expression} evaluated (an error shows in its place). */
+export async function renderLogMessage(message: string, evaluate: (expr: string) => Promise<string>): Promise<string> {
+  let line = '';
+  for (const part of parseLogMessage(message)) {
+    if ('text' in part) { line += part.text; continue; }
+    try {
+      line += await evaluate(part.expr);
+    } catch (e) {
+      line += `<${(e as Error).message}>`;
+    }
+  }
+  return line;
+}

@@ -9,7 +9,7 @@ import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
 import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
-import { Breakpoints, parseLogMessage, toDap } from './breakpoints';
+import { Breakpoints, renderLogMessage, toDap } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
 import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
@@ -17,7 +17,7 @@ import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
-import type { WarmResult } from '../gdb/indexCache';
+import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 
 // gdb chatter that helps nobody in the debug console.
@@ -177,8 +177,8 @@ export class UmlDebugSession extends LoggingDebugSession {
     rt.on('exited', (why: string, bad?: boolean) => { this.xsave.end(why, bad ? 'stderr' : 'console'); this.end(); });
     rt.on('phase', (name: string, w?: WarmResult) => {
       this.timeline.mark(name);
-      if (w?.state === 'filled') this.out(`gdb's index cache did not know this kernel (build-id ${w.buildId}): filled it first (${w.ms} ms), so the first stop shows variables at once.\n`);
-      if (w?.state === 'failed') this.out(`Could not fill gdb's index cache (${w.error}): the first stop may take seconds longer.\n`, 'important');
+      const note = w && warmNote(w);
+      if (note) this.out(`${note.text}\n`, note.important ? 'important' : 'console');
     });
   }
 
@@ -232,15 +232,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private async logpoint(message: string, threadId: number): Promise<void> {
-    let line = '';
-    for (const part of parseLogMessage(message)) {
-      if ('text' in part) { line += part.text; continue; }
-      try {
-        line += await this.rt.mi.dataEvaluateExpression(part.expr, { thread: threadId, frame: 0 });
-      } catch (e) {
-        line += `<${(e as Error).message}>`;
-      }
-    }
+    const line = await renderLogMessage(message, (expr) => this.rt.mi.dataEvaluateExpression(expr, { thread: threadId, frame: 0 }));
     this.out(line + '\n', 'console');
     await this.resume((mi) => mi.execContinue());
   }

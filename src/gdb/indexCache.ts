@@ -106,3 +106,10 @@ export async function warmIndex(kernel: string, indexDir: string, o: WarmOptions
     fs.rmSync(lock, { force: true });
   }
 }
+
+/** What the user hears about a warm-up before a launch: only a fill or a failure is news. */
+export function warmNote(w: WarmResult): { text: string; important: boolean } | undefined {
+  if (w.state === 'filled') return { text: `gdb's index cache did not know this kernel (build-id ${w.buildId}): filled it first (${w.ms} ms), so the first stop shows variables at once.`, important: false };
+  if (w.state === 'failed') return { text: `Could not fill gdb's index cache (${w.error}): the first stop may take seconds longer.`, important: true };
+  return undefined;
+}
