@@ -34,10 +34,14 @@ export function buildIdOf(kernel: string): string | undefined {
   try { return withElfFile(kernel, buildIdFrom); } catch { return undefined; }
 }
 
-/** True when gdb's index cache holds this build-id (gdb names its files <build-id>.<kind>). */
+/**
+ * True when gdb's index cache holds this build-id: gdb names its files <build-id>.<kind>
+ * (gdb-index, debug_names), written as <name>-XXXXXX first and renamed when complete.
+ */
 export function indexCached(indexDir: string, buildId: string): boolean {
   try {
-    return fs.readdirSync(indexDir).some((f) => f.startsWith(`${buildId}.`) && !f.endsWith('.warming'));
+    const done = new Set([`${buildId}.gdb-index`, `${buildId}.debug_names`]);
+    return fs.readdirSync(indexDir).some((f) => done.has(f));
   } catch {
     return false;
   }

@@ -13,6 +13,7 @@ import * as rootfs from './rootfs.mjs';
 import * as exthost from './exthost.mjs';
 import * as vsix from './vsix.mjs';
 import * as xsavefix from './xsavefix.mjs';
+import * as indexwarm from './indexwarm.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -27,7 +28,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix];
+const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {

@@ -30,13 +30,14 @@ test('build-id from .note.gnu.build-id; none when a binary has no such note or o
   assert.strictEqual(buildIdFrom(reader(makeElf(62, [{ name: '.notes', type: 7, data: truncated }]))), undefined);
 });
 
-test('cached means a file of gdb\'s for that build-id, not a warm-up still running', () => {
+test('cached means gdb\'s finished file for that build-id: not one being written, not a warm-up\'s lock', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idx-unit-'));
   try {
     const id = ID.toString('hex');
     assert.strictEqual(indexCached(path.join(dir, 'missing'), id), false);
     fs.writeFileSync(path.join(dir, `${id}.warming`), '1');
     fs.writeFileSync(path.join(dir, `${id.slice(0, -1)}1.gdb-index`), '');
+    fs.writeFileSync(path.join(dir, `${id}.gdb-index-Vpjhac`), '');  // gdb still writing it
     assert.strictEqual(indexCached(dir, id), false);
     fs.writeFileSync(path.join(dir, `${id}.gdb-index`), '');
     assert.strictEqual(indexCached(dir, id), true);
