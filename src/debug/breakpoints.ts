@@ -1,7 +1,7 @@
 // Source, function, conditional, hit-count and log breakpoints over gdb's -break-* commands.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GdbError } from '../gdb/gdb';
-import { BreakInsert, MiCommands } from '../gdb/commands';
+import { BreakInsert, MiCommands, hex } from '../gdb/commands';
 import { MiTuple, list, str, tuple } from '../gdb/mi';
 
 export interface HitCount { ignore: number }
@@ -37,6 +37,7 @@ export interface BreakpointSpec {
   location: string;
   condition?: string;
   hitCondition?: string;
+  logMessage?: string;
 }
 
 /** The gdb side of a DAP breakpoint; a hit condition is refused here, before gdb, if malformed. */
@@ -46,8 +47,7 @@ export function breakInsertOf(spec: BreakpointSpec, temporary = false): BreakIns
 }
 
 export class Breakpoints {
-  private bySource = new Map<string, number[]>();
-  private functions: number[] = [];
+  private groups = new Map<string, number[]>();
   private logMessages = new Map<number, string>();
   private hitCounts = new Map<number, { ignore: number; hits: number }>();
 
@@ -79,27 +79,33 @@ export class Breakpoints {
   }
 
   async setSource(path: string, bps: DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
-    await this.remove(this.bySource.get(path) ?? []);
-    const out: DebugProtocol.Breakpoint[] = [];
-    const nums: number[] = [];
-    for (const bp of bps) {
-      const r = await this.insert({ location: `${path}:${bp.line}`, condition: bp.condition, hitCondition: bp.hitCondition }, bp.logMessage);
-      if (r.id !== undefined) nums.push(r.id);
-      out.push(r);
-    }
-    this.bySource.set(path, nums);
-    return out;
+    return this.setGroup(`source:${path}`, bps.map((bp) => ({ location: `${path}:${bp.line}`, condition: bp.condition, hitCondition: bp.hitCondition, logMessage: bp.logMessage })));
   }
 
   async setFunctions(bps: DebugProtocol.FunctionBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
-    await this.remove(this.functions);
+    return this.setGroup('functions', bps.map((bp) => ({ location: bp.name, condition: bp.condition, hitCondition: bp.hitCondition })));
+  }
+
+  /** Breakpoints on instructions (the Disassembly view): `*ADDRESS`, offset applied. */
+  async setInstructions(bps: DebugProtocol.InstructionBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
+    return this.setGroup('instructions', bps.map((bp) => {
+      let location: string;
+      try { location = `*${hex(BigInt(bp.instructionReference) + BigInt(bp.offset ?? 0))}`; } catch { location = `*${bp.instructionReference}`; }
+      return { location, condition: bp.condition, hitCondition: bp.hitCondition };
+    }));
+  }
+
+  /** Replaces a whole group (one source file's, all function or all instruction breakpoints). */
+  private async setGroup(group: string, specs: BreakpointSpec[]): Promise<DebugProtocol.Breakpoint[]> {
+    await this.remove(this.groups.get(group) ?? []);
     const out: DebugProtocol.Breakpoint[] = [];
-    this.functions = [];
-    for (const bp of bps) {
-      const r = await this.insert({ location: bp.name, condition: bp.condition, hitCondition: bp.hitCondition });
-      if (r.id !== undefined) this.functions.push(r.id);
+    const nums: number[] = [];
+    for (const spec of specs) {
+      const r = await this.insert(spec, spec.logMessage);
+      if (r.id !== undefined) nums.push(r.id);
       out.push(r);
     }
+    this.groups.set(group, nums);
     return out;
   }
 
@@ -139,6 +145,7 @@ export function toDap(b: MiTuple, num: number): DebugProtocol.Breakpoint {
   const bp: DebugProtocol.Breakpoint = { id: num, verified: !pending };
   if (line) bp.line = line;
   if (full) bp.source = { path: full };
+  if (str(loc.addr) && str(loc.addr) !== '<PENDING>' && str(loc.addr) !== '<MULTIPLE>') bp.instructionReference = str(loc.addr);
   if (pending) bp.message = `Pending: ${str(b.pending) ?? str(b['original-location'])} is not in the loaded kernel (yet).`;
   return bp;
 }

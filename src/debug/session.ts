@@ -12,6 +12,8 @@ import { UmlRuntime } from './runtime';
 import { Breakpoints, renderLogMessage, toDap } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
+import { disassemble } from './disassembly';
+import { addressOf, readMemory, writeMemory } from './memory';
 import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
@@ -68,6 +70,11 @@ export class UmlDebugSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsDelayedStackTraceLoading: true,
       supportTerminateDebuggee: true,
+      supportsDisassembleRequest: true,
+      supportsInstructionBreakpoints: true,
+      supportsSteppingGranularity: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
     };
     this.sendResponse(response);
   }
@@ -253,6 +260,34 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
     await this.handle(response, async () => {
       response.body = { breakpoints: await this.rt.withStopped(() => this.breakpoints.setFunctions(args.breakpoints)) };
+    });
+  }
+
+  protected async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
+    await this.handle(response, async () => {
+      response.body = { breakpoints: await this.rt.withStopped(() => this.breakpoints.setInstructions(args.breakpoints)) };
+    });
+  }
+
+  protected async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
+    await this.handle(response, async () => {
+      this.rt.requireStopped('disassemble');
+      const base = addressOf(args.memoryReference, args.offset);
+      response.body = { instructions: await disassemble(this.rt.mi, base, args.instructionOffset ?? 0, args.instructionCount, sourceExists) };
+    });
+  }
+
+  protected async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
+    await this.handle(response, async () => {
+      this.rt.requireStopped('read memory');
+      response.body = await readMemory(this.rt.mi, addressOf(args.memoryReference, args.offset), args.count);
+    });
+  }
+
+  protected async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
+    await this.handle(response, async () => {
+      this.rt.requireStopped('write memory');
+      response.body = await writeMemory(this.rt.mi, addressOf(args.memoryReference, args.offset), args.data);
     });
   }
 

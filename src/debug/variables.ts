@@ -3,6 +3,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, Varobj, Where } from '../gdb/commands';
 import { frameOf } from './frames';
+import { pointerTarget } from './memory';
 
 type Ref =
   | { kind: 'scope'; scope: 'args' | 'locals' | 'registers'; frameId: number }
@@ -82,7 +83,10 @@ export class Variables {
     }
     this.roots.push(v.name);
     const reference = v.numchild > 0 ? this.handles.create({ kind: 'varobj', name: v.name, expr, type: v.type, frameId }) : 0;
-    return { result: v.value ?? '', type: v.type, variablesReference: reference, ...this.paging(v.type, v.numchild) };
+    // The memory inspector opens at what a pointer points to, or at an aggregate itself.
+    let memoryReference = pointerTarget(v.type, v.value);
+    if (!memoryReference && v.numchild > 0) memoryReference = /^(0x[0-9a-f]+)/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, where).catch(() => ''))?.[1];
+    return { result: v.value ?? '', type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
   }
 
   async setVariable(reference: number, name: string, value: string): Promise<DebugProtocol.SetVariableResponse['body']> {
@@ -113,7 +117,7 @@ export class Variables {
     for (const { name, type, value, arg } of await this.mi.stackListVariables(whereOf(frameId))) {
       if (arg !== args) continue;
       const reference = expandable(type, value) ? this.handles.create({ kind: 'expr', frameId, expr: name }) : 0;
-      out.push({ name, type, value: value ?? summary(type), evaluateName: name, variablesReference: reference });
+      out.push({ name, type, value: value ?? summary(type), evaluateName: name, variablesReference: reference, memoryReference: pointerTarget(type, value) });
     }
     return out;
   }
@@ -135,7 +139,7 @@ export class Variables {
       let value = c.value ?? summary(type);
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
       if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
-      out.push({ name: /^\d+$/.test(exp) ? `[${exp}]` : exp, type, value, evaluateName: expr, variablesReference: reference, ...this.paging(type, numchild) });
+      out.push({ name: /^\d+$/.test(exp) ? `[${exp}]` : exp, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild) });
     }
     return out;
   }

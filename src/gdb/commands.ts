@@ -20,6 +20,12 @@ export interface FrameVariable { name: string; type: string; value?: string; arg
 export interface Varobj { name: string; type: string; value?: string; numchild: number }
 export interface VarChild extends Varobj { exp: string }
 export interface RegisterValue { number: number; value: string }
+/** One disassembled instruction; source fields when gdb knows the line (mode 5). */
+export interface AsmInsn { address: bigint; opcodes: string; inst: string; func?: string; offset?: number; file?: string; fullname?: string; line?: number }
+export interface MemoryBlock { begin: bigint; contents: string }
+export type WatchKind = 'write' | 'read' | 'readWrite';
+
+export const hex = (a: bigint) => `0x${a.toString(16)}`;
 
 const whereArgs = (w: Where | undefined) => (w ? `--thread ${w.thread} --frame ${w.frame} ` : '');
 const threadArg = (thread?: number) => (thread !== undefined ? ` --thread ${thread}` : '');
@@ -121,6 +127,56 @@ export class MiCommands {
   }
 
   async varDelete(name: string): Promise<void> { await this.ch.send(`-var-delete ${name}`); }
+
+  async varSetFormat(name: string, format: 'natural' | 'hexadecimal'): Promise<string | undefined> {
+    return str((await this.ch.send(`-var-set-format ${name} ${format}`)).results.value);
+  }
+
+  /** Instructions in [start, end), with their source lines when `source` (gdb's mode 5, else 2). */
+  async dataDisassemble(start: bigint, end: bigint, source: boolean): Promise<AsmInsn[]> {
+    const r = await this.ch.send(`-data-disassemble -s ${hex(start)} -e ${hex(end)} -- ${source ? 5 : 2}`);
+    const out: AsmInsn[] = [];
+    const insn = (t: MiTuple, src?: MiTuple): AsmInsn => ({
+      address: BigInt(str(t.address) ?? 0), opcodes: str(t.opcodes) ?? '', inst: str(t.inst) ?? '',
+      func: str(t['func-name']), offset: str(t.offset) !== undefined ? Number(str(t.offset)) : undefined,
+      file: src && str(src.file), fullname: src && str(src.fullname), line: src && str(src.line) !== undefined ? Number(str(src.line)) : undefined,
+    });
+    for (const v of list(r.results.asm_insns)) {
+      const t = tuple(v) ?? {};
+      if (t.line_asm_insn !== undefined) for (const i of list(t.line_asm_insn)) out.push(insn(tuple(i) ?? {}, t));
+      else out.push(insn(t));
+    }
+    return out;
+  }
+
+  /** The readable parts of [addr, addr+count): gdb leaves out what it cannot read. */
+  async dataReadMemoryBytes(addr: bigint, count: number): Promise<MemoryBlock[]> {
+    const r = await this.ch.send(`-data-read-memory-bytes ${hex(addr)} ${count}`);
+    return list(r.results.memory).map((m) => {
+      const t = tuple(m) ?? {};
+      return { begin: BigInt(str(t.begin) ?? 0), contents: str(t.contents) ?? '' };
+    });
+  }
+
+  async dataWriteMemoryBytes(addr: bigint, hexBytes: string): Promise<void> {
+    await this.ch.send(`-data-write-memory-bytes ${hex(addr)} ${hexBytes}`);
+  }
+
+  /** A watchpoint (hardware where the host allows): write (watch), read (rwatch), readWrite (awatch). */
+  async breakWatch(expr: string, kind: WatchKind): Promise<Bkpt> {
+    const r = await this.ch.send(`-break-watch${kind === 'read' ? ' -r' : kind === 'readWrite' ? ' -a' : ''} ${miQuote(expr)}`);
+    const raw = tuple(r.results.wpt) ?? tuple(r.results['hw-rwpt']) ?? tuple(r.results['hw-awpt']) ?? {};
+    return { number: Number(str(raw.number)), raw };
+  }
+
+  async breakCondition(num: number, condition: string): Promise<void> {
+    await this.ch.send(`-break-condition ${num} ${condition}`);
+  }
+
+  /** gdb's own completion of a CLI command line. */
+  async complete(text: string): Promise<string[]> {
+    return list((await this.ch.send(`-complete ${miQuote(text)}`)).results.matches).map((m) => str(m) ?? '');
+  }
 
   async dataListRegisterNames(): Promise<string[]> {
     return list((await this.ch.send('-data-list-register-names')).results['register-names']).map((v) => str(v) ?? '');

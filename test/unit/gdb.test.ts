@@ -82,7 +82,7 @@ test('=breakpoint-modified: a pending breakpoint turning verified is news, a hit
   assert.strictEqual(pending.verified, false);
   const resolved = tuple(parseMiLine('=breakpoint-modified,bkpt={number="3",type="breakpoint",addr="0x7f001000",func="mymod_init",fullname="/k/mymod.c",line="12",times="0"}').results.bkpt)!;
   const changed = bps.modified(3, toDap(resolved, 3));
-  assert.deepStrictEqual(changed, { id: 3, verified: true, line: 12, source: { path: '/k/mymod.c' } });
+  assert.deepStrictEqual(changed, { id: 3, verified: true, line: 12, source: { path: '/k/mymod.c' }, instructionReference: '0x7f001000' });
   const hit = tuple(parseMiLine('=breakpoint-modified,bkpt={number="3",type="breakpoint",addr="0x7f001000",func="mymod_init",fullname="/k/mymod.c",line="12",times="1"}').results.bkpt)!;
   assert.strictEqual(bps.modified(3, toDap(hit, 3)), undefined, 'a hit only changes the count');
   assert.strictEqual(bps.modified(99, toDap(hit, 99)), undefined, 'not one of ours (the panic breakpoint)');
