@@ -404,9 +404,10 @@ export class UmlDebugSession extends LoggingDebugSession {
   private async handle(response: DebugProtocol.Response, fn: () => Promise<unknown>): Promise<void> {
     try {
       await fn();
-      this.sendResponse(response);
-      // What the client asked for on the first stop, in order: the stop-to-Variables path.
+      // What the client asked for on the first stop, in order: the stop-to-Variables path
+      // (recorded before the answer leaves, so whoever got it finds it in the timeline).
       if (this.timeline.at('first-stop') !== undefined) this.timeline.mark(`first-${response.command}`);
+      this.sendResponse(response);
     } catch (e) {
       const msg = e instanceof GdbError ? e.message : (e as Error).message;
       this.sendErrorResponse(response, { id: 1002, format: msg, showUser: false });
