@@ -114,16 +114,8 @@ export class UmlRuntime extends EventEmitter {
     await this.mi.inferiorTtySet(early);
   }
 
-  /** gdb number of the breakpoint on panic(): a kernel panic stops there, as an exception. */
-  panicBreakpoint: number | undefined;
-
   async run(): Promise<void> {
     if (this.plan.stopOnEntry) await this.mi.breakInsert({ location: 'start_kernel', temporary: true });
-    const bp = await this.mi.breakInsert({ location: 'panic' }).catch((e: Error) => {
-      this.emit('output', `Could not set a breakpoint on panic() (${e.message}): a kernel panic will not stop the session.\n`, 'important');
-      return undefined;
-    });
-    this.panicBreakpoint = bp?.number;
     this.state = 'running';
     await this.mi.execRun();
   }

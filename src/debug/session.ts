@@ -2,23 +2,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  LoggingDebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
+  LoggingDebugSession, Response, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
 import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
-import { Breakpoints, renderLogMessage, toDap } from './breakpoints';
+import { Breakpoints, toDap } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
-import { disassemble } from './disassembly';
-import { addressOf, readMemory, writeMemory } from './memory';
+import { simpleRequests } from './requests';
 import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
+import { EXCEPTION_FILTERS, ExceptionBreakpoints } from './exceptions';
+import { StopRouter } from './stops';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 
@@ -37,6 +38,9 @@ function sourceExists(p: string): boolean {
 export class UmlDebugSession extends LoggingDebugSession {
   private runtime: UmlRuntime | undefined;
   private breakpoints!: Breakpoints;
+  private exceptions!: ExceptionBreakpoints;
+  private stops!: StopRouter;
+  private simple: ReturnType<typeof simpleRequests> = {};
   private variables!: Variables;
   private configurationDone!: Promise<void>;
   private markConfigurationDone!: () => void;
@@ -44,7 +48,6 @@ export class UmlDebugSession extends LoggingDebugSession {
   private terminal: ConsoleTerminal | undefined;
   private ended = false;
   private noDebug: NoDebugRun | undefined;
-  private panicked = false;
   private xsave = new XsaveNotes((text, category) => this.out(text, category));
   private lastThreads = [new Thread(1, 'kernel')];
   private timeline = new Timeline();
@@ -75,6 +78,8 @@ export class UmlDebugSession extends LoggingDebugSession {
       supportsSteppingGranularity: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      supportsExceptionInfoRequest: true,
     };
     this.sendResponse(response);
   }
@@ -114,11 +119,11 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.timeline.mark('tty-bound');
       }
       await Promise.all([started, hostChecked]);
-      this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
-      this.variables = new Variables(rt.mi);
+      this.useGdb(rt);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.timeline.mark('configuration-done');
+      await this.exceptions.apply();
       await rt.run();
       this.timeline.mark('running');
       if (args.trace) this.out(`Launch timeline: ${this.timeline}\n`);
@@ -156,17 +161,28 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
       await Promise.all([rt.start(), hostChecked]);
-      this.breakpoints = new Breakpoints(rt.mi, (m) => this.out(`${m}\n`, 'important'));
-      this.variables = new Variables(rt.mi);
+      this.useGdb(rt);
       await rt.attach();
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
+      await this.exceptions.apply();
       await rt.resume(() => rt.mi.execContinue());
       this.sendResponse(response);
     } catch (e) {
       await this.teardown();
       this.sendErrorResponse(response, { id: 1003, format: (e as Error).message, showUser: true });
     }
+  }
+
+  /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
+  private useGdb(rt: UmlRuntime): void {
+    const warn = (m: string) => this.out(`${m}\n`, 'important');
+    this.breakpoints = new Breakpoints(rt.mi, warn);
+    this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
+    this.variables = new Variables(rt.mi);
+    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists });
+    const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
+    this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, { stopOnEntry: rt.plan.stopOnEntry, panicHint });
   }
 
   private wire(rt: UmlRuntime): void {
@@ -190,36 +206,12 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private async onStopped(r: MiRecord): Promise<void> {
-    const reason = str(r.results.reason) ?? '';
-    const threadId = Number(str(r.results['thread-id']) ?? 1);
-    if (reason === 'breakpoint-hit') {
-      const num = Number(str(r.results.bkptno));
-      const msg = this.breakpoints.logMessage(num);
-      if (msg !== undefined) return this.logpoint(msg, threadId);
-      if (num === this.runtime?.panicBreakpoint) {
-        this.panicked = true;
-        return this.sendStopped('exception', threadId, await this.panicText(threadId));
-      }
-      if (!this.breakpoints.countHit(num)) {
-        this.variables.reset();
-        return this.rt.stepOffAndContinue(str(tuple(r.results.frame)?.addr));
-      }
-      const entry = str(r.results.disp) === 'del' && this.runtime?.plan.stopOnEntry;
-      return this.sendStopped(entry ? 'entry' : 'breakpoint', threadId, undefined, [num]);
-    }
-    let dapReason = 'pause';
-    let text: string | undefined;
-    if (reason === 'end-stepping-range' || reason === 'function-finished') dapReason = 'step';
-    else if (reason === 'signal-received') {
-      const sig = str(r.results['signal-name']);
-      if (sig === 'SIGABRT' && this.panicked) {
-        // After a panic UML aborts itself: the panic stop already showed where; let it end.
-        this.out('UML aborts after the kernel panic.\n');
-        return this.resume((mi) => mi.execContinue());
-      }
-      if (sig !== 'SIGINT' && sig !== '0') { dapReason = 'exception'; text = `${sig}: ${str(r.results['signal-meaning']) ?? ''}`; }
-    } else if (reason) { dapReason = reason; }
-    this.sendStopped(dapReason, threadId, text);
+    const a = await this.stops.route(r);
+    if ('show' in a) return this.sendStopped(a.show.reason, Number(str(r.results['thread-id']) ?? 1), a.show.text, a.show.hitBreakpointIds);
+    if ('stepOff' in a) { this.variables.reset(); return this.rt.stepOffAndContinue(a.stepOff); }
+    if ('log' in a) this.out(`${a.log}\n`, 'console');
+    if ('say' in a && a.say) this.out(`${a.say}\n`);
+    return this.resume((mi) => mi.execContinue());
   }
 
   private sendStopped(reason: string, threadId: number, text?: string, hitBreakpointIds?: number[]): void {
@@ -228,20 +220,6 @@ export class UmlDebugSession extends LoggingDebugSession {
     if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.timeline.mark('first-stop');
     this.sendEvent(ev);
-  }
-
-  private async panicText(threadId: number): Promise<string> {
-    const value = await this.rt.mi.dataEvaluateExpression('fmt', { thread: threadId, frame: 0 }).catch(() => '');
-    const fmt = /"(.*)"/.exec(value)?.[1];
-    // The console may be a terminal we do not read: the kernel log still has the cause.
-    const hint = await this.xsave.panicHint(this.rt.plan.kernel.gdbScripts ? () => this.rt.mi.consoleExec('lx-dmesg') : undefined);
-    return `Kernel panic${fmt ? `: ${fmt.replace(/\\n$/, '')}` : ''}${hint ? `. ${hint}` : ''}`;
-  }
-
-  private async logpoint(message: string, threadId: number): Promise<void> {
-    const line = await renderLogMessage(message, (expr) => this.rt.mi.dataEvaluateExpression(expr, { thread: threadId, frame: 0 }));
-    this.out(line + '\n', 'console');
-    await this.resume((mi) => mi.execContinue());
   }
 
   protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -260,34 +238,6 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
     await this.handle(response, async () => {
       response.body = { breakpoints: await this.rt.withStopped(() => this.breakpoints.setFunctions(args.breakpoints)) };
-    });
-  }
-
-  protected async setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): Promise<void> {
-    await this.handle(response, async () => {
-      response.body = { breakpoints: await this.rt.withStopped(() => this.breakpoints.setInstructions(args.breakpoints)) };
-    });
-  }
-
-  protected async disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): Promise<void> {
-    await this.handle(response, async () => {
-      this.rt.requireStopped('disassemble');
-      const base = addressOf(args.memoryReference, args.offset);
-      response.body = { instructions: await disassemble(this.rt.mi, base, args.instructionOffset ?? 0, args.instructionCount, sourceExists) };
-    });
-  }
-
-  protected async readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): Promise<void> {
-    await this.handle(response, async () => {
-      this.rt.requireStopped('read memory');
-      response.body = await readMemory(this.rt.mi, addressOf(args.memoryReference, args.offset), args.count);
-    });
-  }
-
-  protected async writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): Promise<void> {
-    await this.handle(response, async () => {
-      this.rt.requireStopped('write memory');
-      response.body = await writeMemory(this.rt.mi, addressOf(args.memoryReference, args.offset), args.data);
     });
   }
 
@@ -399,6 +349,14 @@ export class UmlDebugSession extends LoggingDebugSession {
   private get rt(): UmlRuntime {
     if (!this.runtime) throw new Error('No UML kernel is running in this session.');
     return this.runtime;
+  }
+
+  /** Requests that read or set something through gdb: straight from the table in requests.ts. */
+  protected dispatchRequest(request: DebugProtocol.Request): void {
+    const h = this.simple[request.command];
+    if (!h) return super.dispatchRequest(request);
+    const response = new Response(request) as DebugProtocol.Response;
+    void this.handle(response, async () => { response.body = await h(request.arguments ?? {}); });
   }
 
   private async handle(response: DebugProtocol.Response, fn: () => Promise<unknown>): Promise<void> {

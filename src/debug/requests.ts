@@ -1,0 +1,43 @@
+// The requests that only read or set something through gdb (no run-state change): each maps its
+// arguments to a response body. The session dispatches them from this table.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { UmlRuntime } from './runtime';
+import { Breakpoints } from './breakpoints';
+import { ExceptionBreakpoints } from './exceptions';
+import { Variables } from './variables';
+import { disassemble } from './disassembly';
+import { addressOf, readMemory, writeMemory } from './memory';
+
+export interface RequestContext {
+  rt: UmlRuntime;
+  breakpoints: Breakpoints;
+  exceptions: ExceptionBreakpoints;
+  variables: Variables;
+  sourceExists: (file: string) => boolean;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (args: any) => Promise<unknown>;
+
+export function simpleRequests(c: RequestContext): Record<string, Handler> {
+  const { rt } = c;
+  return {
+    setExceptionBreakpoints: async (a: DebugProtocol.SetExceptionBreakpointsArguments) =>
+      ({ breakpoints: await rt.withStopped(() => c.exceptions.set(a.filters)) }),
+    exceptionInfo: async () => c.exceptions.info(),
+    setInstructionBreakpoints: async (a: DebugProtocol.SetInstructionBreakpointsArguments) =>
+      ({ breakpoints: await rt.withStopped(() => c.breakpoints.setInstructions(a.breakpoints)) }),
+    disassemble: async (a: DebugProtocol.DisassembleArguments) => {
+      rt.requireStopped('disassemble');
+      return { instructions: await disassemble(rt.mi, addressOf(a.memoryReference, a.offset), a.instructionOffset ?? 0, a.instructionCount, c.sourceExists) };
+    },
+    readMemory: async (a: DebugProtocol.ReadMemoryArguments) => {
+      rt.requireStopped('read memory');
+      return readMemory(rt.mi, addressOf(a.memoryReference, a.offset), a.count);
+    },
+    writeMemory: async (a: DebugProtocol.WriteMemoryArguments) => {
+      rt.requireStopped('write memory');
+      return writeMemory(rt.mi, addressOf(a.memoryReference, a.offset), a.data);
+    },
+  };
+}
