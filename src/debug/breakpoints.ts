@@ -95,6 +95,34 @@ export class Breakpoints {
     }));
   }
 
+  /** Data breakpoints (gdb watchpoints) from dataIds made by Variables.watchTarget. */
+  async setData(bps: DebugProtocol.DataBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
+    await this.remove(this.groups.get('data') ?? []);
+    const out: DebugProtocol.Breakpoint[] = [];
+    const nums: number[] = [];
+    for (const bp of bps) {
+      let target: { expr: string; label: string };
+      try { target = JSON.parse(bp.dataId); } catch { out.push({ verified: false, message: `not a data breakpoint of this session: ${bp.dataId}` }); continue; }
+      try {
+        if (bp.hitCondition) parseHitCondition(bp.hitCondition);
+        const { number: num } = await this.mi.breakWatch(target.expr, bp.accessType ?? 'write');
+        if (await this.mi.breakType(num) === 'watchpoint') {
+          // Software: gdb would single-step the whole kernel and check the value after each step.
+          await this.mi.breakDelete([num]);
+          throw new Error('the CPU\'s debug registers cannot watch it (unaligned, or the host gives gdb none); a software watchpoint would single-step the whole kernel.');
+        }
+        nums.push(num);
+        if (bp.condition) await this.mi.breakCondition(num, bp.condition);
+        if (bp.hitCondition) this.hitCounts.set(num, { ignore: parseHitCondition(bp.hitCondition).ignore, hits: 0 });
+        out.push({ id: num, verified: true, message: `watching ${target.label}` });
+      } catch (e) {
+        out.push({ verified: false, message: `Cannot watch ${target.label}: ${(e as Error).message}` });
+      }
+    }
+    this.groups.set('data', nums);
+    return out;
+  }
+
   /** Replaces a whole group (one source file's, all function or all instruction breakpoints). */
   private async setGroup(group: string, specs: BreakpointSpec[]): Promise<DebugProtocol.Breakpoint[]> {
     await this.remove(this.groups.get(group) ?? []);

@@ -7,7 +7,7 @@ import { MiCommands, Where } from '../gdb/commands';
 export type ExceptionKind = 'panic' | 'oops' | 'warn' | 'signal';
 
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'panic', label: 'Kernel panic', default: true, description: 'Stop in panic(), before the kernel halts.' },
+  { filter: 'panic', label: 'Kernel panic', default: true, description: 'Stop in panic(), before the kernel halts (every panic, oops and BUG included).' },
   { filter: 'oops', label: 'Oops / BUG', default: true, description: 'Stop at a kernel-mode fault or BUG() (on UML both end in panic() with their own message).' },
   { filter: 'warn', label: 'WARN', default: false, description: 'Stop at WARN() / WARN_ON() (__warn), with its file, line and message.' },
   { filter: 'signal', label: 'Guest process crashed', default: false, description: 'Stop when a guest process is killed by a core-dumping signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT...).' },
@@ -85,12 +85,16 @@ export class ExceptionBreakpoints {
     if (at === 'panic') {
       const fmt = cString(await ev('fmt')) ?? '';
       const oops = OOPS_FMT.test(fmt);
-      if (!this.enabled.has(oops ? 'oops' : 'panic')) return undefined;
+      // Every panic stops with "Kernel panic" on; an oops or BUG (a panic on UML) also with "Oops / BUG".
+      if (!this.enabled.has('panic') && !(oops && this.enabled.has('oops'))) return undefined;
       let text = oops ? `Oops: ${fmt}` : `Kernel panic${fmt ? `: ${fmt}` : ''}`;
       const caller = { ...where, frame: where.frame + 1 };
       if (/^Kernel (mode fault|tried to access user memory)/.test(fmt)) {
         // The fault's address and ip are segv()'s (the caller): the message with its values.
-        const [addr, ip] = [await ev('address', caller), await ev('ip', caller)];
+        // `address` is often optimized out; it is FAULT_ADDRESS(fi), fi.cr2 on x86_64.
+        const known = (v: string) => (v && !/optimized out/.test(v) ? v : '');
+        const addr = known(await ev('address', caller)) || known(await ev('fi.cr2', caller));
+        const ip = known(await ev('ip', caller));
         if (addr && ip) text = `Oops: ${fmt.replace(/ at addr .*/, '')} at addr ${hexOf(addr)}, ip ${hexOf(ip)}${await symbolAt(this.mi, ip, where)}`;
       } else if (fmt === 'BUG!') {
         text = 'BUG() hit: see the caller frame (the BUG() site) in the call stack';
@@ -102,7 +106,7 @@ export class ExceptionBreakpoints {
       const line = await ev('line');
       const caller = await ev('caller');
       const msg = cString(await ev('args ? args->fmt : 0'));
-      stop = { id: 'WARN', kind: 'warn', fatal: false, text: `WARNING${file ? ` at ${file}:${line}` : ''}${caller ? `${await symbolAt(this.mi, caller, where)}` : ''}${msg ? `: ${msg}` : ''}` };
+      stop = { id: 'WARN', kind: 'warn', fatal: false, text: `WARNING${file ? ` at ${file}:${line}` : ''}${await callerOf(this.mi, caller, where)}${msg ? `: ${msg}` : ''}` };
     } else {
       const signo = Number(await ev('siginfo->si_signo'));
       const name = SIGNALS[signo] ?? `signal ${signo}`;
@@ -111,7 +115,7 @@ export class ExceptionBreakpoints {
       const addr = signo === 11 || signo === 7 ? await ev('siginfo->_sifields._sigfault._addr') : '';
       stop = { id: name, kind: 'signal', fatal: false, text: `Guest process ${comm ? `${comm} (pid ${pid})` : ''} killed by ${name}${addr ? ` at address ${hexOf(addr)}` : ''}`.replace('process  killed', 'process killed') };
     }
-    if (!this.enabled.has(stop.kind)) return undefined;
+    if (stop.kind !== 'panic' && stop.kind !== 'oops' && !this.enabled.has(stop.kind)) return undefined;
     this.last = stop;
     return stop;
   }
@@ -137,4 +141,9 @@ async function symbolAt(mi: MiCommands, value: string, where: Where): Promise<st
   const s = await mi.dataEvaluateExpression(`(void *) ${hexOf(value)}`, where).catch(() => '');
   const t = /<([^>]+)>/.exec(s)?.[1];
   return t ? ` (${t})` : '';
+}
+
+/** " (function+offset)", or " (0x...)" where no symbol is known (a module gdb has not loaded). */
+async function callerOf(mi: MiCommands, value: string, where: Where): Promise<string> {
+  return (await symbolAt(mi, value, where)) || (value ? ` (${hexOf(value)})` : '');
 }

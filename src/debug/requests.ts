@@ -31,6 +31,13 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       rt.requireStopped('disassemble');
       return { instructions: await disassemble(rt.mi, addressOf(a.memoryReference, a.offset), a.instructionOffset ?? 0, a.instructionCount, c.sourceExists) };
     },
+    dataBreakpointInfo: async (a: DebugProtocol.DataBreakpointInfoArguments) => {
+      rt.requireStopped('watch a value');
+      if (a.asAddress) return c.variables.watchTarget(`*(char (*)[${a.bytes ?? 1}]) ${a.name}`, undefined, a.frameId);
+      return c.variables.watchTarget(a.name, a.variablesReference, a.frameId);
+    },
+    setDataBreakpoints: async (a: DebugProtocol.SetDataBreakpointsArguments) =>
+      ({ breakpoints: await rt.withStopped(() => c.breakpoints.setData(a.breakpoints)) }),
     readMemory: async (a: DebugProtocol.ReadMemoryArguments) => {
       rt.requireStopped('read memory');
       return readMemory(rt.mi, addressOf(a.memoryReference, a.offset), a.count);

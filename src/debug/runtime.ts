@@ -24,7 +24,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 /**
  * Events: 'stopped' (MiRecord, a stop the user should see), 'output' (text, category),
  * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple),
- * 'phase' (name, detail: the launch's steps, for its timeline).
+ * 'phase' (name, detail: the launch's steps, for its timeline), 'resume-failed' (gdb's words:
+ * it answered a resume, then could not do it; the kernel stays stopped).
  */
 export class UmlRuntime extends EventEmitter {
   private gdb!: Gdb;
@@ -82,6 +83,12 @@ export class UmlRuntime extends EventEmitter {
     this.gdb.on('stream', (r: MiRecord) => { if (r.type !== 'console' || this.state !== 'idle') this.emit('output', r.text ?? '', 'console'); });
     this.gdb.on('foreign', (t: string) => this.emit('output', t + '\n', 'stdout'));
     this.gdb.on('exit', (code: number | undefined, signal: string | undefined, stderr: string) => this.onGdbExit(code, signal, stderr));
+    this.gdb.on('late-error', (msg: string, log: string) => {
+      // gdb said *running, then could not resume after all: the kernel is still stopped.
+      if (this.state !== 'running') return;
+      this.state = 'stopped';
+      this.emit('resume-failed', `${log.trim()} ${msg}`.trim());
+    });
     if (internal) {
       this.gdb.pipe(CONSOLE_FDS.outFd).on('data', (d: Buffer) => this.emit('output', d.toString('utf8'), 'stdout'));
       this.gdb.pipe(CONSOLE_FDS.inFd).on('error', () => undefined);

@@ -35,6 +35,12 @@ function sourceExists(p: string): boolean {
   return e;
 }
 
+/** Why the guest could not go on; gdb places hardware watchpoints when it resumes, and that is when too many fail. */
+function resumeFailure(gdbSaid: string): string {
+  if (/Could not insert hardware (watchpoint|breakpoints)/.test(gdbSaid)) return `Too many data breakpoints for the CPU's 4 debug registers (each watches up to 8 bytes): the guest did not resume. Remove one, then continue. gdb said: ${gdbSaid.replace(/\s+/g, ' ')}`;
+  return gdbSaid;
+}
+
 export class UmlDebugSession extends LoggingDebugSession {
   private runtime: UmlRuntime | undefined;
   private breakpoints!: Breakpoints;
@@ -79,6 +85,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      supportsDataBreakpoints: true,
       supportsExceptionInfoRequest: true,
     };
     this.sendResponse(response);
@@ -197,6 +204,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       const changed = this.breakpoints?.modified(num, toDap(b, num));
       if (changed) this.sendEvent(new BreakpointEvent('changed', changed));
     });
+    rt.on('resume-failed', (why: string) => this.sendStopped('exception', 1, resumeFailure(why)));
     rt.on('exited', (why: string, bad?: boolean) => { this.xsave.end(why, bad ? 'stderr' : 'console'); this.end(); });
     rt.on('phase', (name: string, w?: WarmResult) => {
       this.timeline.mark(name);
@@ -342,7 +350,10 @@ export class UmlDebugSession extends LoggingDebugSession {
     const rt = this.rt;
     await rt.exclusive(async () => {
       this.variables.reset();
-      await rt.resume(() => command(rt.mi));
+      await rt.resume(() => command(rt.mi)).catch((e: Error) => {
+        // gdb places hardware watchpoints when the guest resumes: that is when too many fail.
+        throw new Error(resumeFailure(e.message));
+      });
     });
   }
 

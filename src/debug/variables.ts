@@ -10,6 +10,9 @@ type Ref =
   | { kind: 'expr'; frameId: number; expr: string }     // not yet a varobj
   | { kind: 'varobj'; name: string; expr: string; type: string; frameId?: number };
 
+/** x86_64: 4 debug registers, each watching up to 8 aligned bytes. */
+export const MAX_WATCH_BYTES = 32;
+
 // x86_64 general registers; the rest (vector, segment bases) are noise for kernel work.
 const GENERAL_REGS = new Set(['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'rsp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rip', 'eflags', 'cs', 'ss', 'ds', 'es', 'fs', 'gs', 'fs_base', 'gs_base']);
 
@@ -45,6 +48,8 @@ function childExpr(parent: Ref & { kind: 'varobj' }, exp: string): string {
 
 export class Variables {
   private handles = new Handles<Ref>();
+  /** Each listed variable's expression and frame, by "<container reference>:<name>" (data breakpoints ask by name). */
+  private listed = new Map<string, { expr: string; frameId?: number }>();
   private roots: string[] = [];
   private regNames: string[] | undefined;
 
@@ -64,10 +69,10 @@ export class Variables {
     if (!ref) return [];
     if (ref.kind === 'scope') {
       if (ref.scope === 'registers') return this.registers(ref.frameId);
-      return this.frameVariables(ref.frameId, ref.scope === 'args');
+      return this.frameVariables(reference, ref.frameId, ref.scope === 'args');
     }
     const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
-    return this.children(vo, start, count);
+    return this.children(reference, vo, start, count);
   }
 
   /** Evaluates for hover, watch and the debug console: a varobj, so structs can be opened. */
@@ -107,17 +112,19 @@ export class Variables {
    */
   reset(): void {
     this.handles.reset();
+    this.listed.clear();
     // A varobj gdb has already dropped (its frame is gone) is no loss: nothing to report.
     for (const n of this.roots) this.mi.varDelete(n).catch(() => undefined);
     this.roots = [];
   }
 
-  private async frameVariables(frameId: number, args: boolean): Promise<DebugProtocol.Variable[]> {
+  private async frameVariables(scopeRef: number, frameId: number, args: boolean): Promise<DebugProtocol.Variable[]> {
     const out: DebugProtocol.Variable[] = [];
     for (const { name, type, value, arg } of await this.mi.stackListVariables(whereOf(frameId))) {
       if (arg !== args) continue;
       const reference = expandable(type, value) ? this.handles.create({ kind: 'expr', frameId, expr: name }) : 0;
       out.push({ name, type, value: value ?? summary(type), evaluateName: name, variablesReference: reference, memoryReference: pointerTarget(type, value) });
+      this.listed.set(`${scopeRef}:${name}`, { expr: name, frameId });
     }
     return out;
   }
@@ -130,7 +137,7 @@ export class Variables {
     return vo;
   }
 
-  private async children(vo: Ref & { kind: 'varobj' }, start: number, count: number): Promise<DebugProtocol.Variable[]> {
+  private async children(parentRef: number, vo: Ref & { kind: 'varobj' }, start: number, count: number): Promise<DebugProtocol.Variable[]> {
     const out: DebugProtocol.Variable[] = [];
     for (const c of await this.mi.varListChildren(vo.name, count > 0 ? { from: start, to: start + count } : undefined)) {
       const { exp, type, numchild } = c;
@@ -139,9 +146,38 @@ export class Variables {
       let value = c.value ?? summary(type);
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
       if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
-      out.push({ name: /^\d+$/.test(exp) ? `[${exp}]` : exp, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild) });
+      const name = /^\d+$/.test(exp) ? `[${exp}]` : exp;
+      this.listed.set(`${parentRef}:${name}`, { expr, frameId: vo.frameId });
+      out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild) });
     }
     return out;
+  }
+
+  /**
+   * What a data breakpoint on a listed variable (or on an expression in a frame) watches: the
+   * memory itself, `{type} address`, so it holds in any frame. Refused with the reason when it
+   * is not in memory or too big for the CPU's debug registers.
+   */
+  async watchTarget(name: string, reference?: number, frameId?: number): Promise<DebugProtocol.DataBreakpointInfoResponse['body']> {
+    const listed = reference ? this.listed.get(`${reference}:${name}`) : { expr: name, frameId };
+    if (!listed) return { dataId: null, description: `${name}: not found (the guest ran since it was listed)` };
+    const where = maybeWhere(listed.frameId);
+    let addr: string;
+    let size: number;
+    let type: string;
+    try {
+      addr = /0x[0-9a-f]+/i.exec(await this.mi.dataEvaluateExpression(`&(${listed.expr})`, where))?.[0] ?? '';
+      size = Number(await this.mi.dataEvaluateExpression(`sizeof(${listed.expr})`, where));
+      const v = await this.mi.varCreate(listed.expr, where);
+      type = v.type;
+      this.mi.varDelete(v.name).catch(() => undefined);
+    } catch (e) {
+      return { dataId: null, description: `Cannot watch ${listed.expr}: ${(e as Error).message}` };
+    }
+    if (!addr) return { dataId: null, description: `Cannot watch ${listed.expr}: it has no address (a register or a constant).` };
+    if (size > MAX_WATCH_BYTES) return { dataId: null, description: `Cannot watch ${listed.expr}: ${size} bytes, more than the CPU's debug registers cover (${MAX_WATCH_BYTES}: 4 of 8 bytes). Watch one member instead.` };
+    const dataId = JSON.stringify({ expr: `{${type}} ${addr}`, label: listed.expr });
+    return { dataId, description: `${listed.expr} (${size} bytes at ${addr})`, accessTypes: ['write', 'read', 'readWrite'], canPersist: false };
   }
 
   private paging(type: string, numchild: number): Partial<DebugProtocol.Variable> {

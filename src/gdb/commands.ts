@@ -169,6 +169,13 @@ export class MiCommands {
     return { number: Number(str(raw.number)), raw };
   }
 
+  /** gdb's type of breakpoint `num`: "breakpoint", "hw watchpoint", "watchpoint" (software)... */
+  async breakType(num: number): Promise<string> {
+    const r = await this.ch.send(`-break-info ${num}`);
+    const body = list(tuple(r.results.BreakpointTable)?.body)[0];
+    return str(tuple(body)?.type) ?? '';
+  }
+
   async breakCondition(num: number, condition: string): Promise<void> {
     await this.ch.send(`-break-condition ${num} ${condition}`);
   }

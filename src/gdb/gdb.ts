@@ -42,7 +42,8 @@ interface Pending {
 
 /**
  * Events: 'exec' (MiRecord: *running, *stopped), 'notify' (=...), 'stream' (console/log text
- * not captured for a command), 'foreign' (non-MI text on gdb's stdout), 'exit' (code, signal, stderrTail).
+ * not captured for a command), 'foreign' (non-MI text on gdb's stdout), 'exit' (code, signal, stderrTail),
+ * 'late-error' (msg, log: an error for a command already answered, e.g. a resume that failed).
  */
 export class Gdb extends EventEmitter implements MiChannel {
   private proc: GdbProcess;
@@ -50,6 +51,8 @@ export class Gdb extends EventEmitter implements MiChannel {
   private nextToken = 1;
   private pending = new Map<number, Pending>();
   private order: Pending[] = [];
+  /** gdb's log lines (&"...") since the last result: what a late error was about. */
+  private recentLog: string[] = [];
   private stderrTail = '';
   exited = false;
   readonly pid: number | undefined;
@@ -147,7 +150,14 @@ export class Gdb extends EventEmitter implements MiChannel {
     switch (rec.type) {
       case 'result': {
         const p = rec.token !== undefined ? this.pending.get(rec.token) : this.order[0];
-        if (!p) return;
+        const log = this.recentLog.join('');
+        this.recentLog = [];
+        if (!p) {
+          // A command answered twice: -exec-continue says ^running, then fails to place hardware
+          // watchpoints and says ^error (the kernel never ran). The runtime must hear of it.
+          if (rec.cls === 'error') this.emit('late-error', (str(rec.results.msg) ?? '').trim(), log);
+          return;
+        }
         this.pending.delete(p.token);
         this.order.splice(this.order.indexOf(p), 1);
         if (rec.cls === 'error') {
@@ -164,6 +174,7 @@ export class Gdb extends EventEmitter implements MiChannel {
         // gdb handles one command at a time: console text before a captured command's result
         // is that command's output. Everything else is its own stream.
         const p = this.order[0];
+        if (rec.type === 'log') this.recentLog = [...this.recentLog, rec.text ?? ''].slice(-20);
         if (p?.console && rec.type === 'console') p.console.push(rec.text ?? '');
         else this.emit('stream', rec);
         return;

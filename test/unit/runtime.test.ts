@@ -127,3 +127,26 @@ test('stepping off a breakpoint: a re-executed trap at the same address is stepp
     assert.throws(() => rt.requireStopped('see variables'), /The guest is running: pause it \(F6\) to see variables/);
   } finally { await done(); }
 });
+
+test('a resume gdb answers, then cannot do (too many hardware watchpoints): the kernel is stopped again, and said why', async () => {
+  let continues = 0;
+  const { rt, proc, done } = await attached((c, t, g) => {
+    if (c !== '-exec-continue' || ++continues < 2) return false;
+    g.write(`${t}^running`, '*running,thread-id="all"', '&"Could not insert hardware watchpoint 2.\\n"', '&"You may have requested too many hardware breakpoints/watchpoints.\\n"', `${t}^error,msg="Command aborted."`);
+    return true;
+  });
+  try {
+    const failed: string[] = [];
+    rt.on('resume-failed', (why: string) => failed.push(why));
+    proc.write('*stopped,reason="breakpoint-hit",bkptno="2",thread-id="1",frame={addr="0x6014bf68",func="cmdline_proc_show"}');
+    await tick();
+    assert.strictEqual(rt.state, 'stopped');
+    await rt.resume(() => rt.mi.execContinue());
+    await tick();
+    assert.strictEqual(rt.state, 'stopped', 'no *stopped came, yet the kernel never ran');
+    assert.strictEqual(failed.length, 1);
+    assert.match(failed[0], /Could not insert hardware watchpoint 2\.\s+You may have requested too many.*Command aborted\./s);
+    // The next command still gets its own answer (the late error took no one else's).
+    assert.strictEqual((await rt.mi.threadInfo()).length, 0);
+  } finally { await done(); }
+});
