@@ -7,6 +7,7 @@ import { ExceptionBreakpoints } from './exceptions';
 import { Variables } from './variables';
 import { disassemble } from './disassembly';
 import { addressOf, readMemory, writeMemory } from './memory';
+import { completionItems, completionQuery } from './values';
 
 export interface RequestContext {
   rt: UmlRuntime;
@@ -38,6 +39,15 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
     },
     setDataBreakpoints: async (a: DebugProtocol.SetDataBreakpointsArguments) =>
       ({ breakpoints: await rt.withStopped(() => c.breakpoints.setData(a.breakpoints)) }),
+    setExpression: async (a: DebugProtocol.SetExpressionArguments) => {
+      rt.requireStopped('change a value');
+      return c.variables.setExpression(a.expression, a.value, a.frameId);
+    },
+    completions: async (a: DebugProtocol.CompletionsArguments) => {
+      // VS Code counts columns from 1: the line up to the cursor is what gdb completes.
+      const { query, strip } = completionQuery(a.text.slice(0, Math.max(0, a.column - 1)));
+      return { targets: completionItems(await rt.mi.complete(query), strip) };
+    },
     readMemory: async (a: DebugProtocol.ReadMemoryArguments) => {
       rt.requireStopped('read memory');
       return readMemory(rt.mi, addressOf(a.memoryReference, a.offset), a.count);

@@ -13,6 +13,7 @@ import { Breakpoints, toDap } from './breakpoints';
 import { Variables } from './variables';
 import { toDapFrames } from './frames';
 import { simpleRequests } from './requests';
+import { formatVariables, toHex } from './values';
 import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
@@ -86,6 +87,10 @@ export class UmlDebugSession extends LoggingDebugSession {
       supportsWriteMemoryRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
       supportsDataBreakpoints: true,
+      supportsValueFormattingOptions: true,
+      supportsSetExpression: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>'],
       supportsExceptionInfoRequest: true,
     };
     this.sendResponse(response);
@@ -287,7 +292,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     await this.handle(response, async () => {
       this.rt.requireStopped('see variables');
-      response.body = { variables: await this.variables.variables(args.variablesReference, args.start, args.count) };
+      response.body = { variables: formatVariables(await this.variables.variables(args.variablesReference, args.start, args.count), args.format) };
     });
   }
 
@@ -309,6 +314,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       }
       if (this.rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
       response.body = await this.variables.evaluate(args.expression, args.frameId);
+      if (args.format?.hex) response.body.result = toHex(response.body.result, response.body.type);
     });
   }
 

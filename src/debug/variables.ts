@@ -106,6 +106,11 @@ export class Variables {
     return { value: (await this.mi.dataEvaluateExpression(`${expr} = ${value}`, maybeWhere(frameId))) || value };
   }
 
+  /** The Watch view's edit: `expression = value` in the frame; the value gdb then reads back. */
+  async setExpression(expression: string, value: string, frameId?: number): Promise<DebugProtocol.SetExpressionResponse['body']> {
+    return { value: await this.mi.dataEvaluateExpression(`(${expression}) = (${value})`, maybeWhere(frameId)) };
+  }
+
   /**
    * Drops every handle and varobj: called whenever the guest resumes. The deletes are not
    * awaited: gdb runs commands in order, so they cost the following step no round trip.
