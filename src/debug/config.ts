@@ -14,6 +14,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   env?: Record<string, string>;
   stopOnEntry?: boolean;
   setupCommands?: string[];
+  /** Compiled-in source path prefix -> where those sources are here (gdb substitute-path). */
+  sourceFileMap?: Record<string, string>;
   /** Where UML keeps instance directories; default ~/.uml (UML's uml_dir= switch moves it). */
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
@@ -30,6 +32,7 @@ export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments
   gdbPath?: string;
   umlDir?: string;
   setupCommands?: string[];
+  sourceFileMap?: Record<string, string>;
   trace?: boolean;
 }
 

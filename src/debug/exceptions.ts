@@ -19,9 +19,16 @@ const LOCATION: Record<ExceptionKind, string> = { panic: 'panic', oops: 'panic',
 /** UML's panic messages for kernel-mode faults and BUG() (arch/um/kernel/trap.c, asm-generic/bug.h). */
 const OOPS_FMT = /^(BUG!|Kernel mode fault|Segfault with no mm|Kernel tried to access user memory|Kernel mode signal)/;
 
+/**
+ * The running task on UML: its thread_info sits at the bottom of the kernel stack (THREAD_SIZE
+ * aligned; init_stack is THREAD_SIZE long). The kernel's $lx_current() knows only x86's per-cpu
+ * current_task, which UML does not have.
+ */
+export const UML_CURRENT = '((struct thread_info *)((unsigned long)$sp & ~((unsigned long)sizeof(init_stack) - 1)))->task';
+
 const SIGNALS: Record<number, string> = { 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 11: 'SIGSEGV', 24: 'SIGXCPU', 25: 'SIGXFSZ', 31: 'SIGSYS' };
 
-export interface ExceptionStop { id: string; kind: ExceptionKind; text: string; fatal: boolean }
+export interface ExceptionStop { id: string; kind: ExceptionKind; text: string }
 
 /** A C string as gdb prints it (0x605b1828 "text"), unquoted; undefined for anything else. */
 export function cString(value: string): string | undefined {
@@ -100,20 +107,22 @@ export class ExceptionBreakpoints {
         text = 'BUG() hit: see the caller frame (the BUG() site) in the call stack';
       }
       const more = await hint?.();
-      stop = { id: oops ? (fmt === 'BUG!' ? 'BUG' : 'oops') : 'panic', kind: oops ? 'oops' : 'panic', text: more ? `${text}. ${more}` : text, fatal: true };
+      stop = { id: oops ? (fmt === 'BUG!' ? 'BUG' : 'oops') : 'panic', kind: oops ? 'oops' : 'panic', text: more ? `${text}. ${more}` : text };
     } else if (at === 'warn') {
       const file = cString(await ev('file'));
       const line = await ev('line');
       const caller = await ev('caller');
       const msg = cString(await ev('args ? args->fmt : 0'));
-      stop = { id: 'WARN', kind: 'warn', fatal: false, text: `WARNING${file ? ` at ${file}:${line}` : ''}${await callerOf(this.mi, caller, where)}${msg ? `: ${msg}` : ''}` };
+      stop = { id: 'WARN', kind: 'warn', text: `WARNING${file ? ` at ${file}:${line}` : ''}${await callerOf(this.mi, caller, where)}${msg ? `: ${msg}` : ''}` };
     } else {
       const signo = Number(await ev('siginfo->si_signo'));
       const name = SIGNALS[signo] ?? `signal ${signo}`;
-      const comm = cString(await ev('$lx_current().comm'));
-      const pid = await ev('$lx_current().pid');
-      const addr = signo === 11 || signo === 7 ? await ev('siginfo->_sifields._sigfault._addr') : '';
-      stop = { id: name, kind: 'signal', fatal: false, text: `Guest process ${comm ? `${comm} (pid ${pid})` : ''} killed by ${name}${addr ? ` at address ${hexOf(addr)}` : ''}`.replace('process  killed', 'process killed') };
+      const comm = cString(await ev(`${UML_CURRENT}->comm`));
+      const pid = await ev(`${UML_CURRENT}->pid`);
+      // A fault's address; a signal sent by kill (si_code <= 0, SI_USER) has none.
+      const fault = Number(await ev('siginfo->si_code')) > 0;
+      const addr = fault && (signo === 11 || signo === 7) ? await ev('siginfo->_sifields._sigfault._addr') : '';
+      stop = { id: name, kind: 'signal', text: `Guest process ${comm ? `${comm} (pid ${pid})` : ''} killed by ${name}${addr ? ` at address ${hexOf(addr)}` : ''}`.replace('process  killed', 'process killed') };
     }
     if (stop.kind !== 'panic' && stop.kind !== 'oops' && !this.enabled.has(stop.kind)) return undefined;
     this.last = stop;

@@ -21,7 +21,8 @@ export function isHostFrame(f: MiTuple, exists: (path: string) => boolean = () =
   return /\/arch\/um\/os-Linux\//.test(file) || /^arch\/um\/os-Linux\//.test(str(f.file) ?? '');
 }
 
-export function toDapFrames(thread: number, frames: MiValue[], exists: (path: string) => boolean = () => true): DebugProtocol.StackFrame[] {
+/** `toClient`: the path the user knows the file by (sourceMap.ts's ClientPaths). */
+export function toDapFrames(thread: number, frames: MiValue[], exists: (path: string) => boolean = () => true, toClient: (path: string) => string = (p) => p): DebugProtocol.StackFrame[] {
   // Frames above the signal trampoline are always host frames (the handler that gdb's SIGINT hit).
   const tuples = frames.map((f) => tuple(f) ?? {});
   const trampoline = tuples.findIndex((f) => str(f.func) === '<signal handler called>');
@@ -40,7 +41,7 @@ export function toDapFrames(thread: number, frames: MiValue[], exists: (path: st
       instructionPointerReference: str(f.addr),
     };
     if (full) {
-      frame.source = { name: path.basename(full), path: full, presentationHint: host ? 'deemphasize' : undefined };
+      frame.source = { name: path.basename(full), path: toClient(full), presentationHint: host ? 'deemphasize' : undefined };
     } else if (str(f.from)) {
       frame.source = { name: path.basename(str(f.from)!), presentationHint: 'deemphasize' };
     }

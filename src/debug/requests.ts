@@ -7,7 +7,10 @@ import { ExceptionBreakpoints } from './exceptions';
 import { Variables } from './variables';
 import { disassemble } from './disassembly';
 import { addressOf, readMemory, writeMemory } from './memory';
-import { completionItems, completionQuery } from './values';
+import { completionItems, completionQuery, formatVariables, toHex } from './values';
+import { toDapFrames } from './frames';
+import { gdbCommandOf } from './config';
+import { ClientPaths } from './sourceMap';
 
 export interface RequestContext {
   rt: UmlRuntime;
@@ -15,6 +18,7 @@ export interface RequestContext {
   exceptions: ExceptionBreakpoints;
   variables: Variables;
   sourceExists: (file: string) => boolean;
+  paths: ClientPaths;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,6 +27,33 @@ type Handler = (args: any) => Promise<unknown>;
 export function simpleRequests(c: RequestContext): Record<string, Handler> {
   const { rt } = c;
   return {
+    stackTrace: async (a: DebugProtocol.StackTraceArguments) => {
+      rt.requireStopped('see the call stack');
+      const low = a.startFrame ?? 0;
+      const levels = a.levels && a.levels > 0 ? a.levels : 1000;
+      const [frames, depth] = await Promise.all([rt.mi.stackListFrames(a.threadId, low, low + levels - 1), rt.mi.stackInfoDepth(a.threadId, 1000)]);
+      return { stackFrames: toDapFrames(a.threadId, frames, c.sourceExists, (p) => c.paths.toClient(p)), totalFrames: depth };
+    },
+    scopes: async (a: DebugProtocol.ScopesArguments) => ({ scopes: c.variables.scopes(a.frameId) }),
+    variables: async (a: DebugProtocol.VariablesArguments) => {
+      rt.requireStopped('see variables');
+      return { variables: formatVariables(await c.variables.variables(a.variablesReference, a.start, a.count), a.format) };
+    },
+    setVariable: async (a: DebugProtocol.SetVariableArguments) => {
+      rt.requireStopped('set a variable');
+      return c.variables.setVariable(a.variablesReference, a.name, a.value);
+    },
+    evaluate: async (a: DebugProtocol.EvaluateArguments) => {
+      const cmd = a.context === 'repl' ? gdbCommandOf(a.expression) : undefined;
+      if (cmd !== undefined) {
+        if (rt.state === 'running') throw new Error('The guest is running: pause it (F6) before running gdb commands.');
+        return { result: (await rt.mi.consoleExec(cmd)).replace(/\n$/, ''), variablesReference: 0 };
+      }
+      if (rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
+      const body = await c.variables.evaluate(a.expression, a.frameId);
+      if (a.format?.hex) body.result = toHex(body.result, body.type);
+      return body;
+    },
     setExceptionBreakpoints: async (a: DebugProtocol.SetExceptionBreakpointsArguments) =>
       ({ breakpoints: await rt.withStopped(() => c.exceptions.set(a.filters)) }),
     exceptionInfo: async () => c.exceptions.info(),

@@ -5,15 +5,14 @@ import {
   LoggingDebugSession, Response, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { UmlLaunchArguments, UmlAttachArguments, gdbCommandOf } from './config';
+import { UmlLaunchArguments, UmlAttachArguments } from './config';
 import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
 import { NoDebugRun } from './noDebugRun';
 import { UmlRuntime } from './runtime';
 import { Breakpoints, toDap } from './breakpoints';
 import { Variables } from './variables';
-import { toDapFrames } from './frames';
 import { simpleRequests } from './requests';
-import { formatVariables, toHex } from './values';
+import { ClientPaths, applySourceMappings } from './sourceMap';
 import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
@@ -58,6 +57,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private xsave = new XsaveNotes((text, category) => this.out(text, category));
   private lastThreads = [new Thread(1, 'kernel')];
   private timeline = new Timeline();
+  private paths = new ClientPaths();
 
   /** openTerminal: the extension host opens the console terminal itself (no shell in between, faster than runInTerminal). */
   constructor(private readonly opts: { openTerminal?: OpenTerminal } = {}) {
@@ -119,7 +119,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.runtime = rt;
       this.wire(rt);
       // gdb loads the kernel's symbols while VS Code makes the console terminal.
-      const started = rt.start();
+      const started = rt.start().then(() => this.mapSources(rt, args.sourceFileMap));
       started.catch(() => undefined);  // awaited below; a failure is reported there
       if (plan.awaitingTty) {
         this.terminal = new ConsoleTerminal(plan.sessionDir);
@@ -172,7 +172,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.runtime = rt;
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
-      await Promise.all([rt.start(), hostChecked]);
+      await Promise.all([rt.start().then(() => this.mapSources(rt, args.sourceFileMap)), hostChecked]);
       this.useGdb(rt);
       await rt.attach();
       this.sendEvent(new InitializedEvent());
@@ -186,13 +186,20 @@ export class UmlDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** Where the kernel was built vs where the user's sources are: gdb rewrites paths between them. */
+  private async mapSources(rt: UmlRuntime, sourceFileMap: Record<string, string> | undefined): Promise<void> {
+    const maps = await applySourceMappings(rt.mi, { sourceFileMap, kernelDir: path.dirname(rt.plan.kernel.kernel) });
+    for (const m of maps) this.out(`Sources: ${m.from} is read from ${m.to} (${m.why}).\n`);
+    this.timeline.mark('sources-mapped');
+  }
+
   /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
   private useGdb(rt: UmlRuntime): void {
     const warn = (m: string) => this.out(`${m}\n`, 'important');
     this.breakpoints = new Breakpoints(rt.mi, warn);
     this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
     this.variables = new Variables(rt.mi);
-    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists });
+    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths });
     const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
     this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, { stopOnEntry: rt.plan.stopOnEntry, panicHint });
   }
@@ -243,6 +250,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
     await this.handle(response, async () => {
       const file = args.source.path!;
+      this.paths.remember(file);
       const bps = await this.rt.withStopped(() => this.breakpoints.setSource(file, args.breakpoints ?? []));
       response.body = { breakpoints: bps };
     });
@@ -267,54 +275,6 @@ export class UmlDebugSession extends LoggingDebugSession {
       });
       this.lastThreads = threads.length ? threads : [new Thread(1, 'kernel')];
       response.body = { threads: this.lastThreads };
-    });
-  }
-
-  protected async stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): Promise<void> {
-    await this.handle(response, async () => {
-      this.rt.requireStopped('see the call stack');
-      const low = args.startFrame ?? 0;
-      const levels = args.levels && args.levels > 0 ? args.levels : 1000;
-      const t = args.threadId;
-      const [frames, depth] = await Promise.all([
-        this.rt.mi.stackListFrames(t, low, low + levels - 1),
-        this.rt.mi.stackInfoDepth(t, 1000),
-      ]);
-      response.body = { stackFrames: toDapFrames(t, frames, sourceExists), totalFrames: depth };
-    });
-  }
-
-  protected scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    response.body = { scopes: this.variables.scopes(args.frameId) };
-    this.sendResponse(response);
-  }
-
-  protected async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
-    await this.handle(response, async () => {
-      this.rt.requireStopped('see variables');
-      response.body = { variables: formatVariables(await this.variables.variables(args.variablesReference, args.start, args.count), args.format) };
-    });
-  }
-
-  protected async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
-    await this.handle(response, async () => {
-      this.rt.requireStopped('set a variable');
-      response.body = await this.variables.setVariable(args.variablesReference, args.name, args.value);
-    });
-  }
-
-  protected async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    await this.handle(response, async () => {
-      const cmd = args.context === 'repl' ? gdbCommandOf(args.expression) : undefined;
-      if (cmd !== undefined) {
-        if (this.rt.state === 'running') throw new Error('The guest is running: pause it (F6) before running gdb commands.');
-        const output = await this.rt.mi.consoleExec(cmd);
-        response.body = { result: output.replace(/\n$/, ''), variablesReference: 0 };
-        return;
-      }
-      if (this.rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
-      response.body = await this.variables.evaluate(args.expression, args.frameId);
-      if (args.format?.hex) response.body.result = toHex(response.body.result, response.body.type);
     });
   }
 

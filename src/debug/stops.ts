@@ -41,9 +41,10 @@ export class StopRouter {
       if (msg !== undefined) return { log: await renderLogMessage(msg, (expr) => this.mi.dataEvaluateExpression(expr, { thread, frame: 0 })) };
       const at = this.exceptions.kindOf(num);
       if (at) {
+        // A panic ends in UML's abort() whether or not it is shown: that SIGABRT is no news.
+        if (at === 'panic') this.panicked = true;
         const ex = await this.exceptions.describe(at, { thread, frame: 0 }, at === 'panic' ? this.o.panicHint : undefined);
         if (!ex) return { continue: true };  // its filter is off
-        this.panicked ||= ex.fatal;
         return { show: { reason: 'exception', text: ex.text } };
       }
       if (!this.breakpoints.countHit(num)) return { stepOff: str(tuple(r.results.frame)?.addr) };
