@@ -74,6 +74,11 @@ export class Breakpoints {
     return h.hits > h.ignore;
   }
 
+  /** A new boot (restart): hit conditions count from zero again. */
+  resetHits(): void {
+    for (const h of this.hitCounts.values()) h.hits = 0;
+  }
+
   logMessage(gdbNumber: number): string | undefined {
     return this.logMessages.get(gdbNumber);
   }

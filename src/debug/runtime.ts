@@ -128,6 +128,23 @@ export class UmlRuntime extends EventEmitter {
   }
 
   /**
+   * Reboots the guest under the same gdb: the kernel and all its host processes end (gdb's
+   * `kill`, then every process of the umid), its instance directory goes, and the kernel runs
+   * again with the same command line, console and breakpoints. Symbols stay loaded.
+   */
+  restart(): Promise<void> {
+    if (this.plan.mode !== 'launch') return Promise.reject(new Error('Restart reboots a kernel this session started; an attached kernel is not ours to reboot (detach and attach again).'));
+    return this.exclusive(async () => {
+      if (this.state === 'running') await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt before restart').catch(() => undefined);
+      await this.mi.consoleExec('kill');  // no *stopped: the session does not end
+      killInstance(this.plan.umlDir, this.plan.umid, this.inferiorPid ? [this.inferiorPid] : []);
+      this.inferiorPid = undefined;
+      this.state = 'running';
+      await this.mi.execRun();
+    });
+  }
+
+  /**
    * Runs `command` and waits for the *stopped it causes, claimed by us (not shown to the user).
    * If the command fails or no stop comes in time, the claim is dropped, so a later stop is
    * the user's again, and the error says what did not happen.

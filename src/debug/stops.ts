@@ -32,6 +32,9 @@ export class StopRouter {
   constructor(private readonly mi: MiCommands, private readonly breakpoints: Breakpoints, private readonly exceptions: ExceptionBreakpoints,
     private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined> }) {}
 
+  /** A new boot: no panic seen yet. */
+  reset(): void { this.panicked = false; }
+
   async route(r: MiRecord): Promise<StopAction> {
     const reason = str(r.results.reason) ?? '';
     const thread = Number(str(r.results['thread-id']) ?? 1);
