@@ -8,6 +8,8 @@
 //                           `gdb --interpreter=mi3 -nx` stopped at the same breakpoint.
 //   3. F5 to variables      DAP launch -> stopped -> stackTrace + scopes + variables(Arguments)
 //                           vs raw gdb's bare breakpoint (the raw number of 1).
+//   then symbol load, activation, the low-level stage (benchLowLevel.mjs: disassembly, memory,
+//   stack, data breakpoints) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
 // Each over BENCH_RUNS runs (default 5); medians, ratios and targets are printed. Exit status is 0
 // whether targets are met or missed; non-zero only if something failed to run.
@@ -409,6 +411,11 @@ try {
   const act = join(root, 'test-results/ui/exthost/activation-ms.txt');
   if (ui.status === 0 && existsSync(act)) console.log(`extension activation (module load to activate() done, code-server ${'1.100'} extension host): ${fmt(Number(readFileSync(act, 'utf8')))} ms`);
   else console.log(`activation not measured: the extension-host run failed:\n${(ui.stdout ?? '').slice(-800)}`);
+
+  // Disassembly, memory, stack, data breakpoints against raw gdb/MI.
+  console.log('');
+  const { benchLowLevel } = await import('./benchLowLevel.mjs');
+  await benchLowLevel({ runs: Math.max(RUNS, 5) });
 
   // What the user waits for in VS Code itself: F5 -> shell, cat -> stopped -> Variables.
   console.log('');

@@ -31,8 +31,10 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       rt.requireStopped('see the call stack');
       const low = a.startFrame ?? 0;
       const levels = a.levels && a.levels > 0 ? a.levels : 1000;
-      const [frames, depth] = await Promise.all([rt.mi.stackListFrames(a.threadId, low, low + levels - 1), rt.mi.stackInfoDepth(a.threadId, 1000)]);
-      return { stackFrames: toDapFrames(a.threadId, frames, c.sourceExists, (p) => c.paths.toClient(p)), totalFrames: depth };
+      const frames = await rt.mi.stackListFrames(a.threadId, low, low + levels - 1);
+      // No depth walk (-stack-info-depth unwinds the whole stack): a full page says "maybe more",
+      // and the client asks on (DAP: it requests until a page comes back short).
+      return { stackFrames: toDapFrames(a.threadId, frames, c.sourceExists, (p) => c.paths.toClient(p)), totalFrames: low + frames.length + (frames.length === levels ? 1 : 0) };
     },
     scopes: async (a: DebugProtocol.ScopesArguments) => ({ scopes: c.variables.scopes(a.frameId) }),
     variables: async (a: DebugProtocol.VariablesArguments) => {

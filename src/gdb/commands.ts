@@ -149,6 +149,13 @@ export class MiCommands {
     return out;
   }
 
+  /** Where the source line holding `addr` starts: an instruction boundary at or before it. */
+  async lineStart(addr: bigint): Promise<bigint | undefined> {
+    const out = await this.consoleExec(`info line *${hex(addr)}`).catch(() => '');
+    const m = /starts at address (0x[0-9a-f]+)/.exec(out) ?? /is at address (0x[0-9a-f]+)/.exec(out);
+    return m ? BigInt(m[1]) : undefined;
+  }
+
   /** The readable parts of [addr, addr+count): gdb leaves out what it cannot read. */
   async dataReadMemoryBytes(addr: bigint, count: number): Promise<MemoryBlock[]> {
     const r = await this.ch.send(`-data-read-memory-bytes ${hex(addr)} ${count}`);

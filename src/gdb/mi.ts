@@ -36,28 +36,34 @@ class Cursor {
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v', e: '\x1b' };
 
+/**
+ * A C string: runs of plain characters are sliced whole (memory dumps are 8 KB lines), escapes
+ * decoded; gdb's octal escapes are bytes, collected so that UTF-8 sequences survive.
+ */
 function parseCString(c: Cursor): string {
   c.expect('"');
-  const bytes: number[] = [];
-  const pushText = (t: string) => { for (const b of Buffer.from(t, 'utf8')) bytes.push(b); };
+  const s = c.s;
+  let out = '';
+  let bytes: number[] = [];
+  const flush = () => { if (bytes.length) { out += Buffer.from(bytes).toString('utf8'); bytes = []; } };
+  let i = c.pos;
   for (;;) {
-    if (c.eof()) throw new Error('unterminated c-string');
-    const ch = c.s[c.pos++];
-    if (ch === '"') break;
-    if (ch !== '\\') { pushText(ch); continue; }
-    const e = c.s[c.pos++];
+    let j = i;
+    for (let ch = s.charCodeAt(j); j < s.length && ch !== 34 && ch !== 92; ch = s.charCodeAt(++j)) { /* plain run */ }
+    if (j >= s.length) throw new Error('unterminated c-string');
+    if (j > i) { flush(); out += s.slice(i, j); }
+    if (s.charCodeAt(j) === 34) { flush(); c.pos = j + 1; return out; }
+    const e = s[j + 1];
+    i = j + 2;
     if (e >= '0' && e <= '7') {
-      // gdb escapes non-printable bytes as octal; collect bytes so UTF-8 sequences survive.
       let oct = e;
-      while (oct.length < 3 && c.s[c.pos] >= '0' && c.s[c.pos] <= '7') oct += c.s[c.pos++];
+      while (oct.length < 3 && s[i] >= '0' && s[i] <= '7') oct += s[i++];
       bytes.push(parseInt(oct, 8) & 0xff);
-    } else if (e in ESCAPES) {
-      pushText(ESCAPES[e]);
     } else {
-      pushText(e);
+      flush();
+      out += e in ESCAPES ? ESCAPES[e] : e;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 function parseValue(c: Cursor): MiValue {

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// The benchmark's low-level stage: disassembly, memory, stack and data breakpoints through the
+// adapter (DAP, in this process as VS Code runs it: an inline adapter) against raw gdb/MI doing
+// the same on the same kernel in the same run. Both sides talk to gdb over one pipe.
+//
+//   disassemble 200      DAP disassemble (100 before the pc, 100 from it, with source lines)
+//                        vs -data-disassemble of the same address range in mode 5
+//   readMemory 4 KiB     DAP readMemory vs -data-read-memory-bytes
+//   stackTrace 20        DAP stackTrace of 20 frames vs -stack-list-frames 0 19 (+ target 30 ms)
+//   data breakpoint hit  DAP continue -> stopped (data breakpoint) vs -exec-continue ->
+//                        *stopped (watchpoint-trigger), the guest writing a sysctl in a loop
+// Exported for bench.mjs; runs alone with `node scripts/benchLowLevel.mjs`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { RawMi } from './rawMi.mjs';
+import { InlineClient } from './inlineClient.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const FUNC = 'cmdline_proc_show';
+const TARGET_RATIO = 1.2;
+const TARGET_STACK_MS = 30;
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function killUmid(umid) {
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try { if (readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').slice(1).includes(`umid=${umid}`)) process.kill(Number(e), 'SIGKILL'); } catch { /* gone */ }
+  }
+  rmSync(join(homedir(), '.uml', umid), { recursive: true, force: true });
+}
+
+async function timed(n, fn) {
+  await fn();  // untimed: the first call warms caches on both sides alike
+  const out = [];
+  for (let i = 0; i < n; i++) { const t = performance.now(); await fn(); out.push(performance.now() - t); }
+  return out;
+}
+
+async function adapterSide(kernel, rootfs, runs) {
+  const umid = `bench-ll-${process.pid}`;
+  const dc = new InlineClient();
+  try {
+    const stopped = dc.next('stopped');
+    await dc.request('initialize', { adapterID: 'uml', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const initialized = dc.next('initialized');
+    const launched = dc.request('launch', { kernel, rootfs, init: '/init', console: 'internalConsole', mem: '128M', umid });
+    await initialized;
+    await dc.request('setFunctionBreakpoints', { breakpoints: [{ name: FUNC }] });
+    await dc.request('configurationDone');
+    await launched;
+    const t = (await stopped).body.threadId;
+    const top = (await dc.request('stackTrace', { threadId: t, startFrame: 0, levels: 20 })).body.stackFrames[0];
+    const pc = top.instructionPointerReference;
+    const cmdline = (await dc.request('evaluate', { expression: 'saved_command_line', frameId: top.id, context: 'watch' })).body.memoryReference;
+    const r = {
+      disasm: await timed(runs, () => dc.request('disassemble', { memoryReference: pc, instructionOffset: -100, instructionCount: 200, resolveSymbols: true })),
+      memory: await timed(runs, () => dc.request('readMemory', { memoryReference: cmdline, count: 4096 })),
+      stack: await timed(runs, () => dc.request('stackTrace', { threadId: t, startFrame: 0, levels: 20 })),
+    };
+    const range = (await dc.request('disassemble', { memoryReference: pc, instructionOffset: -100, instructionCount: 200 })).body.instructions;
+    const info = (await dc.request('dataBreakpointInfo', { name: 'panic_timeout', frameId: top.id })).body;
+    await dc.request('setFunctionBreakpoints', { breakpoints: [] });
+    await dc.request('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
+    r.watch = await timed(runs, async () => {
+      const hit = dc.next('stopped');
+      await dc.request('continue', { threadId: t });
+      const ev = await hit;
+      if (ev.body.reason !== 'data breakpoint') throw new Error(`adapter: stopped for ${ev.body.reason}, not the data breakpoint`);
+    });
+    r.range = [range[0].address, range[range.length - 1].address];
+    return r;
+  } finally {
+    await dc.close();
+    killUmid(umid);
+  }
+}
+
+async function rawSide(kernel, rootfs, work, range, runs) {
+  const umid = `bench-llraw-${process.pid}`;
+  const file = join(work, 'raw.gdbinit');
+  writeFileSync(file, [
+    'set pagination off', 'set confirm off', 'set startup-with-shell off',
+    `set index-cache directory ${join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'uml-kernel-debug', 'gdb-index')}`, 'set index-cache enabled on',
+    `file ${kernel}`,
+    ...['SIGSEGV', 'SIGUSR1', 'SIGIO', 'SIGALRM', 'SIGWINCH'].map((s) => `handle ${s} nostop noprint pass`),
+    `set args mem=128M umid=${umid} root=/dev/root rootfstype=hostfs hostfs=${rootfs} rw init=/init con=null ssl=null con0=null,fd:3`,
+    `break ${FUNC}`,
+  ].join('\n') + '\n');
+  const mi = new RawMi(file);
+  try {
+    await mi.wait(/^\(gdb\)/);
+    const hit = mi.wait(/^\*stopped/);
+    await mi.send('-exec-run');
+    await hit;
+    const cmdline = /value="(0x[0-9a-f]+)/.exec(await mi.send('-data-evaluate-expression saved_command_line'))[1];
+    const r = {
+      disasm: await timed(runs, () => mi.send(`-data-disassemble -s ${range[0]} -e ${range[1]} -- 5`)),
+      memory: await timed(runs, () => mi.send(`-data-read-memory-bytes ${cmdline} 4096`)),
+      stack: await timed(runs, () => mi.send('-stack-list-frames 0 19')),
+    };
+    await mi.send('-break-delete 1');
+    await mi.send('-break-watch panic_timeout');
+    r.watch = await timed(runs, async () => {
+      const stop = mi.wait(/^\*stopped/);
+      await mi.send('-exec-continue');
+      const s = await stop;
+      if (!/watchpoint-trigger/.test(s)) throw new Error(`raw gdb: stopped for ${s}`);
+    });
+    return r;
+  } finally {
+    killUmid(umid);
+    mi.proc.kill('SIGKILL');
+    await mi.exited;
+    killUmid(umid);
+  }
+}
+
+export async function benchLowLevel({ runs = 5, log = console.log } = {}) {
+  const kernelDir = execFileSync('bash', [join(root, 'scripts/test-kernel.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+  const kernel = join(kernelDir, 'linux');
+  const work = mkdtempSync(join(tmpdir(), 'uml-bench-ll-'));
+  try {
+    const rootfs = join(work, 'rootfs');
+    for (const d of ['bin', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d), { recursive: true });
+    copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
+    // One read of /proc/cmdline (the stop), then kernel.panic (panic_timeout) written with a new value, forever.
+    writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\ncat /proc/cmdline >/dev/null\ni=0\nwhile true; do i=$((i+1)); echo $i > /proc/sys/kernel/panic; done\n', { mode: 0o755 });
+    const ours = await adapterSide(kernel, rootfs, runs);
+    const raw = await rawSide(kernel, rootfs, work, ours.range, runs);
+    const fmt = (ms) => (ms < 100 ? ms.toFixed(1) : `${Math.round(ms)}`);
+    log(`low-level requests (medians of ${runs}; the adapter in-process as VS Code runs it vs raw gdb/MI, same kernel, same run):`);
+    log('  (raw gdb disassembles the very range the adapter returned; the adapter first finds an instruction boundary before the pc)');
+    for (const [k, name] of [['disasm', 'disassemble 200 instructions around the pc'], ['memory', 'readMemory 4 KiB'], ['stack', 'stackTrace 20 frames'], ['watch', 'data breakpoint hit (continue -> stop)']]) {
+      const o = median(ours[k]); const r = median(raw[k]); const ratio = o / r;
+      const extra = k === 'stack' ? `; target < ${TARGET_STACK_MS} ms ${o < TARGET_STACK_MS ? 'OK' : 'MISS'}` : '';
+      log(`  ${name}: ours ${fmt(o)} ms, raw gdb ${fmt(r)} ms (${o >= r ? '+' : ''}${(o - r).toFixed(2)} ms), ratio ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'OK' : 'MISS'}${extra}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  benchLowLevel({ runs: Number(process.env.BENCH_RUNS ?? 5) }).then(() => process.exit(0), (e) => { console.error(`bench low-level: failed: ${e.stack ?? e}`); process.exit(1); });
+}
