@@ -14,6 +14,7 @@ import * as exthost from './exthost.mjs';
 import * as vsix from './vsix.mjs';
 import * as xsavefix from './xsavefix.mjs';
 import * as indexwarm from './indexwarm.mjs';
+import * as lowlevel from './lowlevel.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -28,7 +29,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm];
+const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {

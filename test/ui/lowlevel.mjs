@@ -1,0 +1,96 @@
+// The lower levels in VS Code's own views: the exception filters in the Breakpoints view, the
+// Disassembly view at a stop in cmdline_proc_show (its symbol and source line), and the Debug
+// Console's completion of a struct member. A small workspace with a launch.json (no tree).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { registerDir, registerUmid, umidProcesses, processesNamed, waitUntil, sleep } from './harness.mjs';
+
+export const name = 'lowlevel';
+export const timeoutMs = 5 * 60 * 1000;
+
+export function settings(ctx) {
+  ctx.ws = registerDir(fs.mkdtempSync(path.join(os.tmpdir(), 'uml-ui-lowlevel-')));
+  const rootfs = path.join(ctx.ws, 'rootfs');
+  for (const d of ['bin', 'proc', 'sys', 'dev']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
+  fs.copyFileSync('/bin/busybox', path.join(rootfs, 'bin', 'busybox'));
+  fs.writeFileSync(path.join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nwhile true; do cat /proc/cmdline >/dev/null; sleep 1; done\n', { mode: 0o755 });
+  fs.mkdirSync(path.join(ctx.ws, '.vscode'));
+  fs.writeFileSync(path.join(ctx.ws, '.vscode', 'launch.json'), JSON.stringify({
+    version: '0.2.0',
+    configurations: [{ type: 'uml', request: 'launch', name: 'UML', kernel: path.join(ctx.tree, 'linux'), rootfs: '${workspaceFolder}/rootfs', init: '/init', mem: '128M', console: 'internalConsole' }],
+  }, null, 2));
+  return { 'debug.internalConsoleOptions': 'neverOpen' };
+}
+
+export async function run(s, ctx) {
+  const { page } = s;
+  let umid = '';
+  const breakpoints = s.paneRows('Breakpoints');
+
+  await s.step('open the workspace, add a function breakpoint on cmdline_proc_show', async () => {
+    await s.openWorkbench(ctx.ws);
+    await s.palette('Add Function Breakpoint');
+    await page.locator('.monaco-inputbox input:focus').waitFor({ timeout: 15000 });
+    await page.keyboard.type('cmdline_proc_show');
+    await page.keyboard.press('Enter');
+  });
+
+  await s.step('F5 stops in cmdline_proc_show', async () => {
+    await page.click('.part.editor');
+    await page.keyboard.press('F5');
+    const started = await waitUntil('the debug toolbar', () => page.locator('.debug-toolbar').isVisible(), 10000, 250).catch(() => false);
+    if (!started) { await page.click('.part.editor'); await page.keyboard.press('F5'); }  // VS Code still loading launch configs
+    umid = await waitUntil(`an instance under ${s.umlDir}`, () => fs.existsSync(s.umlDir) && fs.readdirSync(s.umlDir)[0], 60000, 250);
+    registerUmid(umid, s.umlDir);
+    await waitUntil('the Call Stack at cmdline_proc_show', async () => (await s.texts(s.paneRows('Call Stack'))).some((r) => /^Stack Frame cmdline_proc_show\b/.test(r)), 90000, 250);
+  });
+
+  await s.step('the Breakpoints view lists the exception filters, panic and oops on', async () => {
+    const rows = await waitUntil('the exception filter rows', async () => {
+      const r = await page.$$eval(breakpoints, (els) => els.map((e) => ({ text: e.textContent.trim(), checked: !!e.querySelector('input[type=checkbox]')?.checked })));
+      return r.some((x) => /Guest process crashed/.test(x.text)) && r;
+    }, 20000, 250);
+    s.log(`breakpoints view: ${JSON.stringify(rows)}`);
+    const row = (label) => rows.find((x) => x.text.startsWith(label));
+    for (const [label, on] of [['Kernel panic', true], ['Oops / BUG', true], ['WARN', false], ['Guest process crashed', false]]) {
+      if (!row(label)) throw new Error(`no "${label}" row: ${JSON.stringify(rows)}`);
+      if (row(label).checked !== on) throw new Error(`"${label}" is ${row(label).checked ? 'on' : 'off'}, expected ${on ? 'on' : 'off'}`);
+    }
+    await s.shot('exception-filters');
+  });
+
+  await s.step('Open Disassembly View: the instructions around the pc, cmdline.c:9 interleaved', async () => {
+    await s.palette('Open Disassembly View');
+    const rows = '.disassembly-view .monaco-list-row';
+    const text = await waitUntil('source line 9 of cmdline.c among the instructions', async () => {
+      const t = await page.$$eval(rows, (els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim())).catch(() => []);
+      return t.some((x) => /^9: seq_puts\(m, saved_command_line\);/.test(x)) && t;
+    }, 30000, 500).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await s.texts(rows)).slice(0, 20))}`); });
+    // A row: optional "N: source line", then address, bytes, instruction.
+    const insns = text.map((x) => /(0x[0-9a-f]{6,}) [0-9a-f]{2}\b/.exec(x)?.[1]).filter(Boolean);
+    s.log(`disassembly: ${text.length} rows, ${insns.length} instructions; around line 9: ${JSON.stringify(text.slice(Math.max(0, text.findIndex((x) => /^9: /.test(x)) - 2), text.findIndex((x) => /^9: /.test(x)) + 3))}`);
+    if (insns.length < 20) throw new Error(`only ${insns.length} instructions shown`);
+    const addrs = insns.map((x) => BigInt(x));
+    if (!addrs.every((a, i) => i === 0 || a > addrs[i - 1])) throw new Error('instruction addresses are not in order');
+    await s.shot('disassembly-view');
+  });
+
+  await s.step('Debug Console completes a struct member through gdb', async () => {
+    await page.keyboard.press('Control+Shift+Y');  // View: Debug Console (focuses its input)
+    await page.locator('.repl .repl-input-wrapper').waitFor({ timeout: 15000 });
+    await page.locator('.repl .repl-input-wrapper').click();
+    await sleep(300);
+    await page.keyboard.type('init_task.com');
+    await page.keyboard.press('Control+Space');
+    await waitUntil('a suggestion "comm"', async () => (await s.texts('.suggest-widget .monaco-list-row')).some((r) => /\bcomm\b/.test(r)), 15000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}; suggestions: ${JSON.stringify(await s.texts('.suggest-widget .monaco-list-row'))}`); });
+    await s.shot('completion');
+    await page.keyboard.press('Escape');
+  });
+
+  await s.step('Stop ends the kernel and gdb', async () => {
+    await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
+    await waitUntil(`no process with umid=${umid} and no gdb`, () => umidProcesses(umid).length === 0 && processesNamed('gdb').length === 0, 20000, 250);
+  });
+}
