@@ -43,6 +43,9 @@ export function bindConsoleTty(plan: LaunchPlan, tty: string): LaunchPlan {
   return { ...plan, consoleTty: tty, awaitingTty: false, args, gdbinitText: gdbinit({ ...plan.gdbinitInput, args }) };
 }
 
+/** The adapter's kernel-aware gdb commands, written into the session directory. */
+export const HELPER_FILE = 'uml-kernel.py';
+
 /** Console fds handed to gdb as extra pipes (internalConsole). */
 export const CONSOLE_FDS = { inFd: 3, outFd: 4 };
 
@@ -92,6 +95,7 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
     kernel: kernel.kernel,
     buildDir: kernel.buildDir,
     gdbScripts: kernel.gdbScripts,
+    helperScript: path.join(sessionDir, HELPER_FILE),
     indexCacheDir: path.join(cacheDir(), 'gdb-index'),
     setupCommands: a.setupCommands,
   };
@@ -136,6 +140,7 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
   const indexCacheDir = path.join(cacheDir(), 'gdb-index');
   const text = gdbinit({
     kernel: kernel.kernel, buildDir: kernel.buildDir, gdbScripts: kernel.gdbScripts, indexCacheDir, setupCommands: a.setupCommands,
+    helperScript: path.join(sessionDir, HELPER_FILE),
   });
   return {
     mode: 'attach', attachPid: pid, kernel, umid, umlDir, gdbPath, args: [],

@@ -11,6 +11,8 @@ import { completionItems, completionQuery, formatVariables, toHex } from './valu
 import { toDapFrames } from './frames';
 import { gdbCommandOf } from './config';
 import { ClientPaths } from './sourceMap';
+import { TaskThreads, gdbThreadOf } from './tasks';
+import { frameOf } from './frames';
 
 export interface RequestContext {
   rt: UmlRuntime;
@@ -19,6 +21,7 @@ export interface RequestContext {
   variables: Variables;
   sourceExists: (file: string) => boolean;
   paths: ClientPaths;
+  tasks: TaskThreads;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,12 +29,14 @@ type Handler = (args: any) => Promise<unknown>;
 
 export function simpleRequests(c: RequestContext): Record<string, Handler> {
   const { rt } = c;
+  // Reads in a frame run in that frame's task context (tasks.ts), one at a time.
+  const inFrame = <T>(frameId: number | undefined, fn: () => Promise<T>) => c.tasks.withTask(frameId !== undefined ? frameOf(frameId).thread : undefined, fn);
   return {
     stackTrace: async (a: DebugProtocol.StackTraceArguments) => {
       rt.requireStopped('see the call stack');
       const low = a.startFrame ?? 0;
       const levels = a.levels && a.levels > 0 ? a.levels : 1000;
-      const frames = await rt.mi.stackListFrames(a.threadId, low, low + levels - 1);
+      const frames = await c.tasks.withTask(a.threadId, () => rt.mi.stackListFrames(gdbThreadOf(a.threadId), low, low + levels - 1));
       // No depth walk (-stack-info-depth unwinds the whole stack): a full page says "maybe more",
       // and the client asks on (DAP: it requests until a page comes back short).
       return { stackFrames: toDapFrames(a.threadId, frames, c.sourceExists, (p) => c.paths.toClient(p)), totalFrames: low + frames.length + (frames.length === levels ? 1 : 0) };
@@ -39,11 +44,12 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
     scopes: async (a: DebugProtocol.ScopesArguments) => ({ scopes: c.variables.scopes(a.frameId) }),
     variables: async (a: DebugProtocol.VariablesArguments) => {
       rt.requireStopped('see variables');
-      return { variables: formatVariables(await c.variables.variables(a.variablesReference, a.start, a.count), a.format) };
+      const frameId = c.variables.frameOfReference(a.variablesReference);
+      return { variables: formatVariables(await inFrame(frameId, () => c.variables.variables(a.variablesReference, a.start, a.count)), a.format) };
     },
     setVariable: async (a: DebugProtocol.SetVariableArguments) => {
       rt.requireStopped('set a variable');
-      return c.variables.setVariable(a.variablesReference, a.name, a.value);
+      return inFrame(c.variables.frameOfReference(a.variablesReference), () => c.variables.setVariable(a.variablesReference, a.name, a.value));
     },
     evaluate: async (a: DebugProtocol.EvaluateArguments) => {
       const cmd = a.context === 'repl' ? gdbCommandOf(a.expression) : undefined;
@@ -52,7 +58,7 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
         return { result: (await rt.mi.consoleExec(cmd)).replace(/\n$/, ''), variablesReference: 0 };
       }
       if (rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
-      const body = await c.variables.evaluate(a.expression, a.frameId);
+      const body = await inFrame(a.frameId, () => c.variables.evaluate(a.expression, a.frameId));
       if (a.format?.hex) body.result = toHex(body.result, body.type);
       return body;
     },
@@ -68,13 +74,13 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
     dataBreakpointInfo: async (a: DebugProtocol.DataBreakpointInfoArguments) => {
       rt.requireStopped('watch a value');
       if (a.asAddress) return c.variables.watchTarget(`*(char (*)[${a.bytes ?? 1}]) ${a.name}`, undefined, a.frameId);
-      return c.variables.watchTarget(a.name, a.variablesReference, a.frameId);
+      return inFrame(a.frameId ?? (a.variablesReference ? c.variables.frameOfReference(a.variablesReference) : undefined), () => c.variables.watchTarget(a.name, a.variablesReference, a.frameId));
     },
     setDataBreakpoints: async (a: DebugProtocol.SetDataBreakpointsArguments) =>
       ({ breakpoints: await rt.withStopped(() => c.breakpoints.setData(a.breakpoints)) }),
     setExpression: async (a: DebugProtocol.SetExpressionArguments) => {
       rt.requireStopped('change a value');
-      return c.variables.setExpression(a.expression, a.value, a.frameId);
+      return inFrame(a.frameId, () => c.variables.setExpression(a.expression, a.value, a.frameId));
     },
     completions: async (a: DebugProtocol.CompletionsArguments) => {
       // VS Code counts columns from 1: the line up to the cursor is what gdb completes.

@@ -6,7 +6,8 @@ import { execa } from 'execa';
 import { Gdb, GdbError, GdbStartOptions } from '../gdb/gdb';
 import { MiCommands } from '../gdb/commands';
 import { MiRecord, str, tuple } from '../gdb/mi';
-import { LaunchPlan, CONSOLE_FDS, bindConsoleTty } from './launchPlan';
+import { LaunchPlan, CONSOLE_FDS, HELPER_FILE, bindConsoleTty } from './launchPlan';
+import { KERNEL_PY } from '../gdb/kernelPython';
 import { killInstance, pruneSessions } from '../uml/host';
 import { warmIndex, WarmResult } from '../gdb/indexCache';
 
@@ -64,6 +65,7 @@ export class UmlRuntime extends EventEmitter {
     pruneSessions(path.dirname(p.sessionDir), 20);
     fs.mkdirSync(p.sessionDir, { recursive: true });
     fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
+    fs.writeFileSync(path.join(p.sessionDir, HELPER_FILE), KERNEL_PY);
     // A kernel gdb's index cache has not seen: fill the cache in a gdb of its own first (about
     // 0.6 s), so the session's gdb loads it warm and the first stop does not wait seconds.
     const warm: WarmResult = await (this.opts.warmIndex ?? warmIndex)(p.kernel.kernel, p.indexCacheDir, { gdbPath: p.gdbPath, signal: this.cancelWarm.signal });

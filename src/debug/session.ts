@@ -20,6 +20,7 @@ import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
 import { EXCEPTION_FILTERS, ExceptionBreakpoints } from './exceptions';
 import { StopRouter } from './stops';
+import { TaskThreads } from './tasks';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 
@@ -46,6 +47,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private breakpoints!: Breakpoints;
   private exceptions!: ExceptionBreakpoints;
   private stops!: StopRouter;
+  private tasks!: TaskThreads;
   private simple: ReturnType<typeof simpleRequests> = {};
   private variables!: Variables;
   private configurationDone!: Promise<void>;
@@ -200,7 +202,8 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.breakpoints = new Breakpoints(rt.mi, warn);
     this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
     this.variables = new Variables(rt.mi);
-    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths });
+    this.tasks = new TaskThreads(rt.mi, warn);
+    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths, tasks: this.tasks });
     const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
     this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, { stopOnEntry: rt.plan.stopOnEntry, panicHint });
   }
@@ -229,7 +232,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private async onStopped(r: MiRecord): Promise<void> {
     const a = await this.stops.route(r);
     if ('show' in a) return this.sendStopped(a.show.reason, Number(str(r.results['thread-id']) ?? 1), a.show.text, a.show.hitBreakpointIds);
-    if ('stepOff' in a) { this.variables.reset(); return this.rt.stepOffAndContinue(a.stepOff); }
+    if ('stepOff' in a) { this.variables.reset(); this.tasks.invalidate(); return this.rt.stepOffAndContinue(a.stepOff); }
     if ('log' in a) this.out(`${a.log}\n`, 'console');
     if ('say' in a && a.say) this.out(`${a.say}\n`);
     return this.resume((mi) => mi.execContinue());
@@ -265,16 +268,8 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected async threadsRequest(response: DebugProtocol.ThreadsResponse): Promise<void> {
     await this.handle(response, async () => {
-      // While the guest runs, the last known list: gdb cannot list threads then.
-      if (this.runtime?.state !== 'stopped') {
-        response.body = { threads: this.lastThreads };
-        return;
-      }
-      const threads = (await this.rt.mi.threadInfo()).map(({ id, targetId }) => {
-        const lwp = /LWP (\d+)/.exec(targetId)?.[1];
-        return new Thread(id, `${id === 1 ? 'kernel' : 'host helper'}${lwp ? ` (LWP ${lwp})` : ''}`);
-      });
-      this.lastThreads = threads.length ? threads : [new Thread(1, 'kernel')];
+      // While the guest runs, the last known list: gdb cannot list threads (or tasks) then.
+      if (this.runtime?.state === 'stopped') this.lastThreads = await this.tasks.withTask(undefined, () => this.tasks.threads());
       response.body = { threads: this.lastThreads };
     });
   }
@@ -327,6 +322,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   private async resume(command: (mi: MiCommands) => Promise<void>): Promise<void> {
     const rt = this.rt;
     await rt.exclusive(async () => {
+      await this.tasks.idle();  // no task's context may be in the registers when the guest runs
+      this.tasks.invalidate();
       this.variables.reset();
       await rt.resume(() => command(rt.mi)).catch((e: Error) => {
         // gdb places hardware watchpoints when the guest resumes: that is when too many fail.

@@ -4,6 +4,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, Varobj, Where } from '../gdb/commands';
 import { frameOf } from './frames';
 import { pointerTarget } from './memory';
+import { gdbThreadOf } from './tasks';
 
 type Ref =
   | { kind: 'scope'; scope: 'args' | 'locals' | 'registers'; frameId: number }
@@ -28,7 +29,7 @@ class Handles<T> {
 
 const whereOf = (frameId: number): Where => {
   const { thread, level } = frameOf(frameId);
-  return { thread, frame: level };
+  return { thread: gdbThreadOf(thread), frame: level };
 };
 const maybeWhere = (frameId: number | undefined) => (frameId !== undefined ? whereOf(frameId) : undefined);
 
@@ -62,6 +63,11 @@ export class Variables {
       { name: 'Locals', presentationHint: 'locals', variablesReference: ref('locals'), expensive: false },
       { name: 'Registers', presentationHint: 'registers', variablesReference: ref('registers'), expensive: true },
     ];
+  }
+
+  /** The frame a variables reference belongs to (its task context), if any. */
+  frameOfReference(reference: number): number | undefined {
+    return this.handles.get(reference)?.frameId;
   }
 
   async variables(reference: number, start = 0, count = 0): Promise<DebugProtocol.Variable[]> {

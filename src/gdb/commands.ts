@@ -2,6 +2,7 @@
 // own -gdb-exit) where MI text is written. Pure over a channel, so it unit-tests without gdb.
 import { MiRecord, MiTuple, MiValue, list, miQuote, str, tuple } from './mi';
 import { setArgsCommand } from './gdbinit';
+import { KernelModule, KernelTask, parseModules, parseTasks } from './kernelPython';
 
 /** What sends MI commands: the Gdb process, or a scripted stream in tests. */
 export interface MiChannel {
@@ -186,6 +187,22 @@ export class MiCommands {
   async breakCondition(num: number, condition: string): Promise<void> {
     await this.ch.send(`-break-condition ${num} ${condition}`);
   }
+
+  // The kernel-aware commands of kernelPython.ts (sourced by the gdbinit).
+  async tasks(): Promise<KernelTask[]> { return parseTasks(await this.consoleExec('uml-tasks')); }
+  async taskEnter(addr: bigint): Promise<void> { await this.consoleExec(`uml-task-enter ${hex(addr)}`); }
+  async taskLeave(): Promise<void> { await this.consoleExec('uml-task-leave'); }
+  async modules(): Promise<KernelModule[]> { return parseModules(await this.consoleExec('uml-modules')); }
+  async moduleInfo(expr: string): Promise<KernelModule | undefined> { return parseModules(await this.consoleExec(`uml-module-info ${expr}`))[0]; }
+
+  /** A module's symbols at its load addresses: .text first, then every other section. */
+  async addSymbolFile(file: string, text: bigint, sections: Record<string, bigint>): Promise<void> {
+    if (/["\n]/.test(file)) throw new Error(`a module path with a quote or newline cannot be given to gdb: ${file}`);
+    const more = Object.entries(sections).filter(([n, a]) => n !== '.text' && a !== 0n && /^[\w.$-]+$/.test(n)).map(([n, a]) => ` -s ${n} ${hex(a)}`).join('');
+    await this.consoleExec(`add-symbol-file "${file}" ${hex(text)}${more}`);
+  }
+
+  async removeSymbolFile(text: bigint): Promise<void> { await this.consoleExec(`remove-symbol-file -a ${hex(text)}`); }
 
   /** gdb's own completion of a CLI command line. */
   async complete(text: string): Promise<string[]> {

@@ -5,6 +5,7 @@ export interface GdbinitInput {
   kernel: string;            // absolute path of linux/vmlinux
   buildDir: string;          // the kernel's build directory (holds vmlinux-gdb.py)
   gdbScripts?: string;       // vmlinux-gdb.py when present
+  helperScript?: string;     // the adapter's kernel-aware commands (kernelPython.ts), written beside the gdbinit
   indexCacheDir: string;
   args?: string[];           // kernel command line, one switch per entry (none when attaching)
   setupCommands?: string[];
@@ -54,6 +55,7 @@ export function gdbinit(i: GdbinitInput): string {
   } else {
     L.push('# vmlinux-gdb.py not found: lx-* commands are unavailable. Build them with: make ARCH=um scripts_gdb', '');
   }
+  if (i.helperScript) line('The debugger\'s own kernel commands (uml-tasks, uml-task-enter/leave, uml-modules): kernel tasks as threads, module symbols.', `source ${i.helperScript}`);
   for (const [sig, why] of UML_SIGNALS) line(`${sig}: ${why}. Stopping on it would stop on every tick/fault.`, `handle ${sig} nostop noprint pass`);
   line('UML forks helper processes and guest processes run as host processes: stay with the kernel, leave children alone.',
     'set follow-fork-mode parent', 'set detach-on-fork on');

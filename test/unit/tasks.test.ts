@@ -1,47 +1,40 @@
+// Kernel tasks as threads (pure parts): the helper's output parsed, the threads list ordered.
 import { test } from 'node:test';
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
-import { makeCommand, TARGETS } from '../../src/tasks/makeTask';
-import { matchProblems, packageJsonMatchers } from '../../src/tasks/problemMatchers';
-import { warmIndexArgs } from '../../src/gdb/gdbinit';
+import { parseModules, parseTasks } from '../../src/gdb/kernelPython';
+import { TASK_THREAD_BASE, gdbThreadOf, taskThreads } from '../../src/debug/tasks';
 
-test('task definitions resolve to make argument lists, always ARCH=um', () => {
-  assert.deepStrictEqual(makeCommand({ type: 'uml', target: 'linux' }, '/k', 2), { command: 'make', args: ['ARCH=um', 'SUBARCH=x86_64', '-j2', 'linux'], cwd: '/k', env: { ARCH: 'um' } });
-  assert.deepStrictEqual(makeCommand({ type: 'uml', target: 'menuconfig' }, '/k', 8).args, ['ARCH=um', 'SUBARCH=x86_64', 'menuconfig']);
-  assert.deepStrictEqual(makeCommand({ type: 'uml', target: 'defconfig', subarch: 'i386' }, '/k').args, ['ARCH=um', 'SUBARCH=i386', 'defconfig']);
-  assert.deepStrictEqual(makeCommand({ type: 'uml', target: 'scripts_gdb', jobs: 3, buildDir: 'build', makeArgs: ['V=1', ' '] }, '/k').args,
-    ['ARCH=um', 'SUBARCH=x86_64', '-j3', 'O=build', 'KBUILD_ABS_SRCTREE=1', 'V=1', 'scripts_gdb']);
-  assert.deepStrictEqual(makeCommand({ type: 'uml', target: 'compile_commands.json' }, '/k', 4).args.slice(-1), ['compile_commands.json']);
-  assert.throws(() => makeCommand({ type: 'uml', target: 'linux', makeArgs: ['ARCH=x86'] }, '/k'), /ARCH=um/);
-  assert.throws(() => makeCommand({ type: 'uml', target: 'bzImage' as never }, '/k'), /Unknown uml task target/);
-  assert.strictEqual(TARGETS.length, 9);
+const OUT = '604f0ac0|0|0|R|1|swapper\n6082a040|1|1|S|0|init\n60838080|2|2|S|1|kthreadd\n6093c480|18|18|D|1|kswapd0\n60a62540|24|24|R|0|cat\n609da4c0|19|19|R|1|kworker/u2:1\ngarbage line\n';
+
+test('uml-tasks lines become tasks (comm may hold anything after the fields)', () => {
+  const t = parseTasks(OUT + '60a70000|30|30|S|0|a|b c\n');
+  assert.strictEqual(t.length, 7);
+  assert.deepStrictEqual(t[1], { addr: 0x6082a040n, pid: 1, tgid: 1, state: 'S', kthread: false, comm: 'init' });
+  assert.strictEqual(t[6].comm, 'a|b c');
 });
 
-test('package.json declares exactly the problem matchers and task targets of the code', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-  assert.deepStrictEqual(pkg.contributes.problemMatchers, packageJsonMatchers());
-  assert.deepStrictEqual(pkg.contributes.taskDefinitions[0].properties.target.enum, [...TARGETS]);
-});
-
-test('matchers pick the file, line, severity and message', () => {
-  const out = [
-    '  CC      fs/proc/cmdline.o',
-    "fs/proc/cmdline.c:10:17: error: 'nosuch' undeclared (first use in this function)",
-    "/k/fs/proc/cmdline.c:8:13: warning: unused variable 'x' [-Wunused-variable]",
-    "ld: fs/proc/cmdline.o: in function `cmdline_proc_show':",
-    "fs/proc/cmdline.c:11: undefined reference to `nosuch_fn'",
-    'arch/um/Kconfig:3: syntax error',
-    'make[2]: *** [scripts/Makefile.build:250: fs/proc/cmdline.o] Error 1',
-  ].join('\n');
-  assert.deepStrictEqual(matchProblems(out).map((p) => [p.matcher, p.file, p.line, p.severity]), [
-    ['uml-gcc', 'fs/proc/cmdline.c', 10, 'error'],
-    ['uml-gcc', '/k/fs/proc/cmdline.c', 8, 'warning'],
-    ['uml-ld', 'fs/proc/cmdline.c', 11, 'error'],
-    ['uml-kconfig', 'arch/um/Kconfig', 3, 'error'],
+test('threads: the running task as thread 1, then runnable, uninterruptible, sleeping by pid; host helpers last', () => {
+  const threads = taskThreads(parseTasks(OUT), 0x60a62540n, [{ id: 1, targetId: 'Thread 0x7f (LWP 100)' }, { id: 2, targetId: 'Thread 0x7e (LWP 101)' }]);
+  assert.deepStrictEqual(threads.map((t) => [t.id, t.name]), [
+    [1, '[24] cat (running)'],
+    [TASK_THREAD_BASE + 0, '[0] swapper (R: runnable)'],
+    [TASK_THREAD_BASE + 19, '[19] kworker/u2:1 (R: runnable)'],
+    [TASK_THREAD_BASE + 18, '[18] kswapd0 (D: uninterruptible)'],
+    [TASK_THREAD_BASE + 1, '[1] init (S: sleeping)'],
+    [TASK_THREAD_BASE + 2, '[2] kthreadd (S: sleeping)'],
+    [2, 'host helper (LWP 101)'],
   ]);
+  assert.strictEqual(gdbThreadOf(TASK_THREAD_BASE + 18), 1);
+  assert.strictEqual(gdbThreadOf(2), 2);
 });
 
-test('index warm-up loads the kernel once with the cache on', () => {
-  assert.deepStrictEqual(warmIndexArgs('/k/vmlinux', '/c/idx'), ['-batch', '-nx', '-ex', 'set index-cache directory /c/idx', '-ex', 'set index-cache enabled on', '-ex', 'file /k/vmlinux']);
+test('no tasks (an old kernel): gdb\'s threads as before', () => {
+  assert.deepStrictEqual(taskThreads([], undefined, [{ id: 1, targetId: '' }]).map((t) => t.name), ['kernel']);
+});
+
+test('uml-modules lines become modules with their sections', () => {
+  const m = parseModules('M|60a80000|ukd_hello|7f000000|16384\nS|.text|7f000000\nS|.init.text|7f004000\nS|.data|7f001000\nM|60a90000|loop|7f010000|40960\n');
+  assert.strictEqual(m.length, 2);
+  assert.deepStrictEqual(m[0], { addr: 0x60a80000n, name: 'ukd_hello', base: 0x7f000000n, size: 16384, sections: { '.text': 0x7f000000n, '.init.text': 0x7f004000n, '.data': 0x7f001000n } });
+  assert.deepStrictEqual(m[1].sections, {});
 });

@@ -1,0 +1,91 @@
+// Kernel tasks as debugger threads. gdb sees UML as one host process; the threads VS Code shows
+// are the kernel's tasks: the one that was running first (gdb's thread 1, as it is), then
+// runnable, uninterruptible and sleeping ones, each with its own stack, read from its saved
+// context (task->thread.switch_buf) only when asked for. UML's host helper threads come last.
+import { Thread } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { MiCommands, ThreadEntry } from '../gdb/commands';
+import { KernelTask, TaskState } from '../gdb/kernelPython';
+
+/** DAP thread ids of tasks that are not running: this base plus the pid. */
+export const TASK_THREAD_BASE = 1_000_000;
+
+/** The gdb thread that answers for a DAP thread: tasks live in gdb's thread 1 (the kernel). */
+export const gdbThreadOf = (dapThread: number) => (dapThread >= TASK_THREAD_BASE ? 1 : dapThread);
+
+const STATE: Record<TaskState, string> = {
+  R: 'runnable', S: 'sleeping', D: 'uninterruptible', I: 'idle', T: 'stopped', t: 'traced', Z: 'zombie', X: 'dead', P: 'parked', '?': 'unknown',
+};
+const ORDER: TaskState[] = ['R', 'D', 'S', 'I', 'T', 't', 'P', 'Z', 'X', '?'];
+
+export function taskName(t: KernelTask, running: boolean): string {
+  return `[${t.pid}] ${t.comm}${running ? ' (running)' : ` (${t.state}: ${STATE[t.state]})`}`;
+}
+
+/** The threads list: running task, then by state (R, D, S, I...) and pid; host helpers last. */
+export function taskThreads(tasks: KernelTask[], current: bigint | undefined, hosts: ThreadEntry[]): DebugProtocol.Thread[] {
+  const running = tasks.find((t) => t.addr === current);
+  const others = tasks.filter((t) => t !== running)
+    .sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || a.pid - b.pid);
+  const out: DebugProtocol.Thread[] = [new Thread(1, running ? taskName(running, true) : 'kernel')];
+  for (const t of others) out.push(new Thread(TASK_THREAD_BASE + t.pid, taskName(t, false)));
+  for (const h of hosts.filter((x) => x.id !== 1)) {
+    const lwp = /LWP (\d+)/.exec(h.targetId)?.[1];
+    out.push(new Thread(h.id, `host helper${lwp ? ` (LWP ${lwp})` : ''}`));
+  }
+  return out;
+}
+
+export class TaskThreads {
+  private tasks = new Map<number, KernelTask>();   // DAP thread id -> task, for this stop
+  private queue: Promise<unknown> = Promise.resolve();
+  private failed = false;
+
+  constructor(private readonly mi: MiCommands, private readonly warn: (m: string) => void = () => undefined) {}
+
+  /** The guest ran: tasks and their states are news again. */
+  invalidate(): void { this.tasks.clear(); }
+
+  async threads(): Promise<DebugProtocol.Thread[]> {
+    const hosts = await this.mi.threadInfo();
+    let tasks: KernelTask[] = [];
+    let current: bigint | undefined;
+    try {
+      tasks = await this.mi.tasks();
+      current = BigInt(/0x[0-9a-f]+/.exec(await this.mi.dataEvaluateExpression('cpu_tasks[0].task'))?.[0] ?? '0');
+    } catch (e) {
+      // An old kernel's structures, or no symbols: the host threads, as gdb sees them.
+      if (!this.failed) this.warn(`Kernel tasks are not shown as threads: ${(e as Error).message}`);
+      this.failed = true;
+    }
+    this.tasks.clear();
+    for (const t of tasks) if (t.addr !== current) this.tasks.set(TASK_THREAD_BASE + t.pid, t);
+    return taskThreads(tasks, current, hosts.length ? hosts : [{ id: 1, targetId: '' }]);
+  }
+
+  /**
+   * Runs fn with gdb's thread 1 showing `thread`'s saved context when it is a task that is not
+   * running; the registers are put back afterwards, always. One task at a time.
+   */
+  withTask<T>(thread: number | undefined, fn: () => Promise<T>): Promise<T> {
+    // Every frame read goes through here, in order: none may run while another task's context
+    // is in the registers.
+    const run = async () => {
+      if (thread === undefined || thread < TASK_THREAD_BASE) return fn();
+      const t = this.tasks.get(thread);
+      if (!t) throw new Error('That task is gone (the guest has run since): pick it again in the Call Stack.');
+      await this.mi.taskEnter(t.addr);
+      try {
+        return await fn();
+      } finally {
+        await this.mi.taskLeave();
+      }
+    };
+    const r = this.queue.then(run, run);
+    this.queue = r.catch(() => undefined);
+    return r;
+  }
+
+  /** Resolves when no task context is in the registers (before the guest may resume). */
+  idle(): Promise<unknown> { return this.queue; }
+}
