@@ -16,6 +16,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   setupCommands?: string[];
   /** Compiled-in source path prefix -> where those sources are here (gdb substitute-path). */
   sourceFileMap?: Record<string, string>;
+  /** Where module .ko files are found for their symbols; default: the kernel's build directory. */
+  moduleSearchPath?: string[];
   /** Where UML keeps instance directories; default ~/.uml (UML's uml_dir= switch moves it). */
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
@@ -33,6 +35,7 @@ export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments
   umlDir?: string;
   setupCommands?: string[];
   sourceFileMap?: Record<string, string>;
+  moduleSearchPath?: string[];
   trace?: boolean;
 }
 

@@ -12,6 +12,8 @@ import { toDapFrames } from './frames';
 import { gdbCommandOf } from './config';
 import { ClientPaths } from './sourceMap';
 import { TaskThreads, gdbThreadOf } from './tasks';
+import { ModuleSymbols } from './modules';
+import { lxNote } from './lxCommands';
 import { frameOf } from './frames';
 
 export interface RequestContext {
@@ -22,6 +24,7 @@ export interface RequestContext {
   sourceExists: (file: string) => boolean;
   paths: ClientPaths;
   tasks: TaskThreads;
+  modules: ModuleSymbols;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,10 +58,19 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       const cmd = a.context === 'repl' ? gdbCommandOf(a.expression) : undefined;
       if (cmd !== undefined) {
         if (rt.state === 'running') throw new Error('The guest is running: pause it (F6) before running gdb commands.');
+        const note = lxNote(cmd);
+        if (note?.instead === 'module-symbols') {
+          const n = await c.modules.loadAll();
+          return { result: `${note.text}\n${n} module(s) newly loaded; see the Modules view.`, variablesReference: 0 };
+        }
+        if (note) return { result: note.text, variablesReference: 0 };
         return { result: (await rt.mi.consoleExec(cmd)).replace(/\n$/, ''), variablesReference: 0 };
       }
       if (rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
-      const body = await inFrame(a.frameId, () => c.variables.evaluate(a.expression, a.frameId));
+      const body = await inFrame(a.frameId, () => c.variables.evaluate(a.expression, a.frameId)).catch((e: Error) => {
+        const note = lxNote(a.expression);
+        throw note ? new Error(`${e.message}. ${note.text}`) : e;
+      });
       if (a.format?.hex) body.result = toHex(body.result, body.type);
       return body;
     },
@@ -86,6 +98,18 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       // VS Code counts columns from 1: the line up to the cursor is what gdb completes.
       const { query, strip } = completionQuery(a.text.slice(0, Math.max(0, a.column - 1)));
       return { targets: completionItems(await rt.mi.complete(query), strip) };
+    },
+    /** The guest's printk buffer (lx-dmesg), from record `after` on: the "Kernel Log" channel. */
+    umlKernelLog: async (a: { after?: number }) => {
+      rt.requireStopped('read the kernel log');
+      if (!rt.plan.kernel.gdbScripts) throw new Error(`The kernel's gdb scripts are not built (no vmlinux-gdb.py next to ${rt.plan.kernel.kernel}): run \`make ARCH=um scripts_gdb\` in the kernel tree.`);
+      const lines = (await rt.mi.consoleExec('lx-dmesg')).split('\n').filter((l) => l.length);
+      const after = Math.min(a.after ?? 0, lines.length);
+      return { lines: lines.slice(after), total: lines.length };
+    },
+    modules: async () => {
+      const modules = c.modules.list();
+      return { modules, totalModules: modules.length };
     },
     readMemory: async (a: DebugProtocol.ReadMemoryArguments) => {
       rt.requireStopped('read memory');

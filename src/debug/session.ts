@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
+  LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { UmlLaunchArguments, UmlAttachArguments } from './config';
@@ -21,6 +21,7 @@ import { XsaveNotes } from '../hostcompat/sessionNotes';
 import { EXCEPTION_FILTERS, ExceptionBreakpoints } from './exceptions';
 import { StopRouter } from './stops';
 import { TaskThreads } from './tasks';
+import { ModuleSymbols } from './modules';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 
@@ -47,6 +48,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private breakpoints!: Breakpoints;
   private exceptions!: ExceptionBreakpoints;
   private stops!: StopRouter;
+  private modules!: ModuleSymbols;
   private tasks!: TaskThreads;
   private simple: ReturnType<typeof simpleRequests> = {};
   private variables!: Variables;
@@ -93,6 +95,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       supportsSetExpression: true,
       supportsCompletionsRequest: true,
       supportsRestartRequest: true,
+      supportsModulesRequest: true,
       completionTriggerCharacters: ['.', '>'],
       supportsExceptionInfoRequest: true,
     };
@@ -134,11 +137,12 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.timeline.mark('tty-bound');
       }
       await Promise.all([started, hostChecked]);
-      this.useGdb(rt);
+      this.useGdb(rt, args.moduleSearchPath);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.timeline.mark('configuration-done');
       await this.exceptions.apply();
+      await this.modules.hook();
       await rt.run();
       this.timeline.mark('running');
       if (args.trace) this.out(`Launch timeline: ${this.timeline}\n`);
@@ -176,8 +180,10 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
       await Promise.all([rt.start().then(() => this.mapSources(rt, args.sourceFileMap)), hostChecked]);
-      this.useGdb(rt);
+      this.useGdb(rt, args.moduleSearchPath);
       await rt.attach();
+      await this.modules.hook();
+      await this.modules.loadAll().catch((e: Error) => this.out(`Module symbols not loaded: ${e.message}\n`, 'important'));
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       await this.exceptions.apply();
@@ -197,15 +203,17 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
-  private useGdb(rt: UmlRuntime): void {
+  private useGdb(rt: UmlRuntime, moduleSearchPath: string[] | undefined): void {
     const warn = (m: string) => this.out(`${m}\n`, 'important');
     this.breakpoints = new Breakpoints(rt.mi, warn);
     this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
     this.variables = new Variables(rt.mi);
     this.tasks = new TaskThreads(rt.mi, warn);
-    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths, tasks: this.tasks });
     const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
-    this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, { stopOnEntry: rt.plan.stopOnEntry, panicHint });
+    this.modules = new ModuleSymbols(rt.mi, moduleSearchPath?.length ? moduleSearchPath : [rt.plan.kernel.buildDir],
+      (reason, m) => this.sendEvent(new ModuleEvent(reason, m)), (line) => this.out(`${line}\n`));
+    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths, tasks: this.tasks, modules: this.modules });
+    this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, this.modules, { stopOnEntry: rt.plan.stopOnEntry, panicHint });
   }
 
   private wire(rt: UmlRuntime): void {

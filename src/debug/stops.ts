@@ -4,6 +4,7 @@ import { MiRecord, str, tuple } from '../gdb/mi';
 import { MiCommands } from '../gdb/commands';
 import { Breakpoints, renderLogMessage } from './breakpoints';
 import { ExceptionBreakpoints } from './exceptions';
+import { ModuleSymbols } from './modules';
 
 export type StopAction =
   | { show: { reason: string; text?: string; hitBreakpointIds?: number[] } }
@@ -30,7 +31,7 @@ export class StopRouter {
   private panicked = false;
 
   constructor(private readonly mi: MiCommands, private readonly breakpoints: Breakpoints, private readonly exceptions: ExceptionBreakpoints,
-    private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined> }) {}
+    private readonly modules: ModuleSymbols, private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined> }) {}
 
   /** A new boot: no panic seen yet. */
   reset(): void { this.panicked = false; }
@@ -40,6 +41,12 @@ export class StopRouter {
     const thread = Number(str(r.results['thread-id']) ?? 1);
     if (reason === 'breakpoint-hit') {
       const num = Number(str(r.results.bkptno));
+      const hook = this.modules.hookOf(num);
+      if (hook) {
+        // A module is being loaded (before its init runs) or freed: its symbols follow, unseen.
+        await this.modules.onHook(hook).catch(() => undefined);
+        return { continue: true };
+      }
       const msg = this.breakpoints.logMessage(num);
       if (msg !== undefined) return { log: await renderLogMessage(msg, (expr) => this.mi.dataEvaluateExpression(expr, { thread, frame: 0 })) };
       const at = this.exceptions.kindOf(num);
