@@ -24,12 +24,14 @@ export class InlineClient {
     this.seq = 1;
     this.pending = new Map();
     this.listeners = new Map();
+    this.output = '';
     this.session.onDidSendMessage((m) => {
       if (m.type === 'response') {
         const p = this.pending.get(m.request_seq);
         this.pending.delete(m.request_seq);
         if (m.success) p?.resolve(m); else p?.reject(new Error(m.message ?? m.body?.error?.format ?? 'failed'));
       } else if (m.type === 'event') {
+        if (m.event === 'output') this.output = (this.output + m.body.output).slice(-200000);
         for (const f of this.listeners.get(m.event) ?? []) f(m);
       }
     });

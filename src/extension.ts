@@ -11,6 +11,7 @@ import { registerIndexWarm } from './tasks/indexWarm';
 import { registerConfigDoctor } from './kconfig/configDoctor';
 import { registerRootfsCommand } from './rootfs/command';
 import { registerXsaveFix } from './hostcompat/xsaveFix';
+import { registerKernelLog } from './views/kernelLog';
 
 // Module load starts the activation clock: the bundle's own load time counts too.
 const loadedAt = performance.now();
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerConfigDoctor(context);
   registerRootfsCommand(context);
   registerXsaveFix(context);
+  registerKernelLog(context);
 
   const instances = new InstancesProvider();
   const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });

@@ -46,6 +46,27 @@ export async function run(s, ctx) {
     await waitUntil('the Call Stack at cmdline_proc_show', async () => (await s.texts(s.paneRows('Call Stack'))).some((r) => /^Stack Frame cmdline_proc_show\b/.test(r)), 90000, 250);
   });
 
+  await s.step('the Call Stack lists kernel tasks as threads: the running one first, init and kthreadd', async () => {
+    const rows = await waitUntil('task threads in the Call Stack', async () => {
+      const r = await s.texts(s.paneRows('Call Stack'));
+      return r.some((x) => /\[2\] kthreadd \(S: sleeping\)/.test(x)) && r;
+    }, 20000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(s.paneRows('Call Stack')))}`); });
+    s.log(`call stack: ${JSON.stringify(rows.slice(0, 8))}`);
+    if (!/^Thread \[\d+\] cat \(running\)/.test(rows[0])) throw new Error(`the running task is not first: ${rows[0]}`);
+    if (!rows.some((x) => /\[1\] init \(S: sleeping\)/.test(x))) throw new Error('no init thread');
+    await s.shot('task-threads');
+  });
+
+  await s.step('UML: Show Kernel Log shows the guest\'s printk buffer', async () => {
+    await s.palette('UML: Show Kernel Log');
+    const text = await waitUntil('the boot log in the "UML Kernel Log" output', async () => {
+      const t = (await page.$$eval('.part.panel .view-lines .view-line', (els) => els.map((e) => e.textContent.replace(/\u00a0/g, ' ')))).join('\n');
+      return /\[ *\d+\.\d+\] Run \/init as init process/.test(t) && t;  // the view shows the log's end
+    }, 20000, 500).catch(async (e) => { throw new Error(`${e.message}; notifications: ${JSON.stringify(await s.notifications())}`); });
+    s.log(`kernel log (start): ${JSON.stringify(text.slice(0, 200))}`);
+    await s.shot('kernel-log');
+  });
+
   await s.step('the Breakpoints view lists the exception filters, panic and oops on', async () => {
     const rows = await waitUntil('the exception filter rows', async () => {
       const r = await page.$$eval(breakpoints, (els) => els.map((e) => ({ text: e.textContent.trim(), checked: !!e.querySelector('input[type=checkbox]')?.checked })));
