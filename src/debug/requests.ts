@@ -11,7 +11,7 @@ import { completionItems, completionQuery, formatVariables, toHex } from './valu
 import { toDapFrames } from './frames';
 import { gdbCommandOf } from './config';
 import { ClientPaths } from './sourceMap';
-import { TaskThreads, gdbThreadOf } from './tasks';
+import { TASK_THREAD_BASE, TaskThreads, gdbThreadOf } from './tasks';
 import { ModuleSymbols } from './modules';
 import { lxNote } from './lxCommands';
 import { frameOf } from './frames';
@@ -39,7 +39,14 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       rt.requireStopped('see the call stack');
       const low = a.startFrame ?? 0;
       const levels = a.levels && a.levels > 0 ? a.levels : 1000;
-      const frames = await c.tasks.withTask(a.threadId, () => rt.mi.stackListFrames(gdbThreadOf(a.threadId), low, low + levels - 1));
+      let frames;
+      try {
+        frames = await c.tasks.withTask(a.threadId, () => rt.mi.stackListFrames(gdbThreadOf(a.threadId), low, low + levels - 1));
+      } catch (e) {
+        if (a.threadId < TASK_THREAD_BASE) throw e;
+        // A task whose saved context cannot be unwound: one frame that says why.
+        return { stackFrames: [{ id: 0, name: `(no stack: ${(e as Error).message})`, line: 0, column: 0, presentationHint: 'label' as const }], totalFrames: 1 };
+      }
       // No depth walk (-stack-info-depth unwinds the whole stack): a full page says "maybe more",
       // and the client asks on (DAP: it requests until a page comes back short).
       return { stackFrames: toDapFrames(a.threadId, frames, c.sourceExists, (p) => c.paths.toClient(p)), totalFrames: low + frames.length + (frames.length === levels ? 1 : 0) };

@@ -28,41 +28,68 @@ def _entries(head, typ, member):
         node = node['next']
         n += 1
 
-_state_field = None
-
-def _state(t):
-    global _state_field
-    if _state_field is None:
-        _state_field = '__state' if '__state' in [f.name for f in gdb.lookup_type('struct task_struct').fields()] else 'state'
-    s = int(t[_state_field])
-    ex = int(t['exit_state'])
-    if ex & 16: return 'X'
-    if ex & 32: return 'Z'
-    if s == 0: return 'R'
-    if s & 0x402 == 0x402: return 'I'
-    if s & 1: return 'S'
-    if s & 2: return 'D'
-    if s & 4: return 'T'
-    if s & 8: return 't'
-    if s & 0x40: return 'P'
-    return '?'
-
-def _line(t):
-    comm = t['comm'].string(errors='replace')
-    kthread = 1 if int(t['flags']) & 0x00200000 else 0
-    return '%x|%d|%d|%s|%d|%s\n' % (int(t), int(t['pid']), int(t['tgid']), _state(t), kthread, comm)
+class _TaskReader(object):
+    """Reads task fields straight from memory at offsets taken from the debug info once: a
+    gdb.Value per field costs ~20 us, 300 tasks a dozen fields each would take 70 ms."""
+    def __init__(self):
+        import struct
+        self.unpack = struct.unpack_from
+        task = gdb.lookup_type('struct task_struct')
+        sig = gdb.lookup_type('struct signal_struct')
+        self.off = {}
+        for f in ['pid', 'tgid', 'exit_state', 'flags', 'comm', 'tasks', 'signal', 'thread_node']:
+            self.off[f] = _offset(task, f)
+        self.off['state'] = _offset(task, '__state' if '__state' in [f.name for f in task.fields()] else 'state')
+        self.thread_head = _offset(sig, 'thread_head')
+        self.mem = gdb.selected_inferior()
+    def u64(self, a):
+        return self.unpack('<Q', self.mem.read_memory(a, 8))[0]
+    def u32(self, a):
+        return self.unpack('<I', self.mem.read_memory(a, 4))[0]
+    def i32(self, a):
+        return self.unpack('<i', self.mem.read_memory(a, 4))[0]
+    def line(self, t):
+        o = self.off
+        s = self.u32(t + o['state'])
+        ex = self.i32(t + o['exit_state'])
+        if ex & 16: st = 'X'
+        elif ex & 32: st = 'Z'
+        elif s == 0: st = 'R'
+        elif s & 0x402 == 0x402: st = 'I'
+        elif s & 1: st = 'S'
+        elif s & 2: st = 'D'
+        elif s & 4: st = 'T'
+        elif s & 8: st = 't'
+        elif s & 0x40: st = 'P'
+        else: st = '?'
+        comm = bytes(self.mem.read_memory(t + o['comm'], 16)).split(b'\0')[0].decode('utf-8', 'replace')
+        kthread = 1 if self.u32(t + o['flags']) & 0x00200000 else 0
+        return '%x|%d|%d|%s|%d|%s\n' % (t, self.i32(t + o['pid']), self.i32(t + o['tgid']), st, kthread, comm)
+    def walk(self, head, off):
+        node = self.u64(head)
+        n = 0
+        while node != head and n < 100000:
+            yield node - off
+            node = self.u64(node)
+            n += 1
+    def all(self):
+        init = int(gdb.parse_and_eval('&init_task'))
+        o = self.off
+        out = [self.line(init)]
+        for p in self.walk(init + o['tasks'], o['tasks']):
+            head = self.u64(p + o['signal']) + self.thread_head
+            for t in self.walk(head, o['thread_node']):
+                out.append(self.line(t))
+        return out
 
 class UmlTasks(gdb.Command):
     def __init__(self):
         super(UmlTasks, self).__init__('uml-tasks', gdb.COMMAND_DATA)
+        self.reader = None
     def invoke(self, arg, from_tty):
-        task = gdb.lookup_type('struct task_struct')
-        init = gdb.parse_and_eval('init_task')
-        out = [_line(init.address)]
-        for p in _entries(init['tasks'], task, 'tasks'):
-            for t in _entries(p['signal']['thread_head'], task, 'thread_node'):
-                out.append(_line(t))
-        gdb.write(''.join(out))
+        if self.reader is None:
+            self.reader = _TaskReader()
+        gdb.write(''.join(self.reader.all()))
 
 def _frame0():
     gdb.execute('thread 1', to_string=True)
@@ -76,6 +103,8 @@ class UmlTaskEnter(gdb.Command):
         t = gdb.parse_and_eval('(struct task_struct *) ' + arg)
         jb = t['thread']['switch_buf'][0]
         ctx = [int(jb['__' + r]) for r in _REGS]
+        if ctx[1] == 0 or ctx[7] == 0:
+            raise gdb.GdbError('no saved context: the task has not been switched out yet')
         if _saved is None:
             _frame0()
             _saved = [int(gdb.parse_and_eval('(unsigned long) $' + r)) for r in _REGS]
