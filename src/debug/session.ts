@@ -13,7 +13,7 @@ import { Breakpoints, toDap } from './breakpoints';
 import { Variables } from './variables';
 import { simpleRequests } from './requests';
 import { ClientPaths, applySourceMappings } from './sourceMap';
-import { MiRecord, MiTuple, str, tuple } from '../gdb/mi';
+import { MiRecord, MiTuple, str } from '../gdb/mi';
 import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { launch, nextStop, topFrame, waitForOutput, withSession } from '../support/dap';
+import { launchToFunction, nextStop, topFrame, waitForOutput, withSession } from '../support/dap';
 
 let rootfs: string;
 before(() => {
@@ -14,11 +14,7 @@ before(() => {
 after(() => removeRootfs(rootfs));
 
 test('a write watchpoint stops with the old and new value; a read watchpoint stops on the read', () => withSession('watch', async (dc, umid, out) => {
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs, umid }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] }));
-  const ev = await stopped;
-  const t = ev.body.threadId!;
-  const frame = await topFrame(dc, t);
+  const { t, frame } = await launchToFunction(dc, testKernel(), { rootfs, umid });
   const info = await dc.customRequest('dataBreakpointInfo', { name: 'panic_timeout', frameId: frame.id });
   assert.match(info.body.dataId, /panic_timeout/);
   assert.match(info.body.description, /^panic_timeout \(4 bytes at 0x[0-9a-f]+\)$/);
@@ -50,11 +46,7 @@ test('a write watchpoint stops with the old and new value; a read watchpoint sto
 }));
 
 test('what cannot be watched is refused with the reason; more watchpoints than debug registers: a clear error, and the session goes on', () => withSession('watch-bad', async (dc, umid, out) => {
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs, umid }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] }));
-  const ev = await stopped;
-  const t = ev.body.threadId!;
-  const frame = await topFrame(dc, t);
+  const { t, frame } = await launchToFunction(dc, testKernel(), { rootfs, umid });
   const info = (name: string) => dc.customRequest('dataBreakpointInfo', { name, frameId: frame.id }).then((r) => r.body);
   const notLvalue = await info('panic_timeout + 1');
   assert.strictEqual(notLvalue.dataId, null);

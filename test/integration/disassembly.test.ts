@@ -2,19 +2,14 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { launch, nextStop, topFrame, withSession } from '../support/dap';
+import { launchToFunction, nextStop, topFrame, withSession } from '../support/dap';
 
 let reads: string;
 before(() => { testKernelDir(); reads = makeRootfs('while true; do cat /proc/cmdline >/dev/null; sleep 0.2; done'); });
 after(() => removeRootfs(reads));
 
-const bpAtCmdline = (dc: Parameters<Parameters<typeof withSession>[1]>[0]) => () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] });
-
 test('disassembly around cmdline_proc_show: its symbol, source lines of cmdline.c, instructions before and after the pc', () => withSession('disasm', async (dc, umid) => {
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs: reads, umid }, bpAtCmdline(dc));
-  const ev = await stopped;
-  const top = await topFrame(dc, ev.body.threadId!);
+  const { ev, frame: top } = await launchToFunction(dc, testKernel(), { rootfs: reads, umid });
   const pc = top.instructionPointerReference!;
   assert.match(pc, /^0x[0-9a-f]+$/);
   const r = await dc.customRequest('disassemble', { memoryReference: pc, instructionOffset: -20, instructionCount: 60, resolveSymbols: true });
@@ -36,11 +31,8 @@ test('disassembly around cmdline_proc_show: its symbol, source lines of cmdline.
 }));
 
 test('instruction step advances the pc by one instruction; an instruction breakpoint stops there', () => withSession('istep', async (dc, umid) => {
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs: reads, umid }, bpAtCmdline(dc));
-  const ev = await stopped;
-  const t = ev.body.threadId!;
-  const pc = BigInt((await topFrame(dc, t)).instructionPointerReference!);
+  const { t, frame } = await launchToFunction(dc, testKernel(), { rootfs: reads, umid });
+  const pc = BigInt(frame.instructionPointerReference!);
   const [first, second] = (await dc.customRequest('disassemble', { memoryReference: `0x${pc.toString(16)}`, instructionCount: 3 })).body.instructions as Array<{ address: string }>;
   assert.strictEqual(BigInt(first.address), pc);
   const stepped = nextStop(dc);

@@ -3,17 +3,14 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { launch, nextStop, topFrame, waitForOutput, withSession } from '../support/dap';
+import { launchToFunction, waitForOutput, withSession } from '../support/dap';
 
 let rootfs: string;
 before(() => { testKernelDir(); rootfs = makeRootfs('cat /proc/cmdline\ncat /proc/cmdline\npoweroff -f'); });
 after(() => removeRootfs(rootfs));
 
 test('readMemory of saved_command_line returns the guest\'s command line; writeMemory changes what the guest reads', () => withSession('memory', async (dc, umid, out) => {
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs, umid }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] }));
-  const ev = await stopped;
-  const frame = await topFrame(dc, ev.body.threadId!);
+  const { ev, frame } = await launchToFunction(dc, testKernel(), { rootfs, umid });
   const e = await dc.evaluateRequest({ expression: 'saved_command_line', frameId: frame.id, context: 'watch' });
   const ref = e.body.memoryReference!;
   assert.match(ref, /^0x[0-9a-f]+$/, `a char * has a memory reference: ${JSON.stringify(e.body)}`);

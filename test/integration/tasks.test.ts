@@ -4,16 +4,14 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { launch, nextStop, topFrame, withSession } from '../support/dap';
+import { launchToFunction, topFrame, withSession } from '../support/dap';
 
 let rootfs: string;
 before(() => { testKernelDir(); rootfs = makeRootfs('sleep 100 &\necho "SLEEPER $!"\nsleep 1\ncat /proc/cmdline >/dev/null\npoweroff -f'); });
 after(() => removeRootfs(rootfs));
 
 test('tasks as threads: running first, init and kthreadd by name, a sleeping process with its own stack and variables', () => withSession('tasks', async (dc, umid, out) => {
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs, umid }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] }));
-  const ev = await stopped;
+  const { ev } = await launchToFunction(dc, testKernel(), { rootfs, umid });
   const threads = (await dc.threadsRequest()).body.threads;
   assert.match(threads[0].name, /^\[\d+\] cat \(running\)$/, `the running task first: ${threads.map((t) => t.name).join(', ')}`);
   assert.strictEqual(threads[0].id, ev.body.threadId);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
-import { launch, nextStop, topFrame, waitForOutput, withSession } from '../support/dap';
+import { launchToFunction, waitForOutput, withSession } from '../support/dap';
 
 let rootfs: string;
 before(() => { testKernelDir(); rootfs = makeRootfs('cat /proc/cmdline >/dev/null\ncat /proc/sys/kernel/panic\necho DONE\npoweroff -f'); });
@@ -12,11 +12,7 @@ after(() => removeRootfs(rootfs));
 test('hex values, setExpression, completion of expressions and gdb commands', () => withSession('values', async (dc, umid, out) => {
   const caps = (await dc.initializeRequest()).body!;
   assert.ok(caps.supportsValueFormattingOptions && caps.supportsSetExpression && caps.supportsCompletionsRequest);
-  const stopped = nextStop(dc);
-  await launch(dc, testKernel(), { rootfs, umid }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] }));
-  const ev = await stopped;
-  const t = ev.body.threadId!;
-  const frame = await topFrame(dc, t);
+  const { t, frame } = await launchToFunction(dc, testKernel(), { rootfs, umid });
 
   const pid = await dc.evaluateRequest({ expression: 'init_task.prio', frameId: frame.id, context: 'watch', format: { hex: true } });
   const dec = await dc.evaluateRequest({ expression: 'init_task.prio', frameId: frame.id, context: 'watch' });

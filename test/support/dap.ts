@@ -75,6 +75,18 @@ export async function launch(dc: DebugClient, kernel: string, o: LaunchOptions, 
   ]);
 }
 
+/**
+ * Launches with a function breakpoint (cmdline_proc_show unless said) and waits for its stop:
+ * the stopped event, its thread and the top frame.
+ */
+export async function launchToFunction(dc: DebugClient, kernel: string, o: LaunchOptions, func = 'cmdline_proc_show'): Promise<{ ev: DebugProtocol.StoppedEvent; t: number; frame: DebugProtocol.StackFrame }> {
+  const stopped = nextStop(dc);
+  await launch(dc, kernel, o, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: func }] }));
+  const ev = await stopped;
+  const t = ev.body.threadId!;
+  return { ev, t, frame: await topFrame(dc, t) };
+}
+
 export function nextStop(dc: DebugClient, ms = 60000): Promise<DebugProtocol.StoppedEvent> {
   return dc.waitForEvent('stopped', ms) as Promise<DebugProtocol.StoppedEvent>;
 }
