@@ -8,13 +8,12 @@ import { Variables } from './variables';
 import { disassemble } from './disassembly';
 import { addressOf, readMemory, writeMemory } from './memory';
 import { completionItems, completionQuery, formatVariables, toHex } from './values';
-import { toDapFrames } from './frames';
+import { frameOf, toDapFrames } from './frames';
 import { gdbCommandOf } from './config';
 import { ClientPaths } from './sourceMap';
 import { TASK_THREAD_BASE, TaskThreads, gdbThreadOf } from './tasks';
 import { ModuleSymbols } from './modules';
 import { lxNote } from './lxCommands';
-import { frameOf } from './frames';
 
 export interface RequestContext {
   rt: UmlRuntime;

@@ -97,10 +97,6 @@ export class MiCommands {
     return list((await this.ch.send(`-stack-list-frames${threadArg(thread)} ${low} ${high}`)).results.stack);
   }
 
-  async stackInfoDepth(thread: number, max: number): Promise<number> {
-    return Number(str((await this.ch.send(`-stack-info-depth${threadArg(thread)} ${max}`)).results.depth) ?? 0);
-  }
-
   async stackListVariables(where: Where): Promise<FrameVariable[]> {
     const r = await this.ch.send(`-stack-list-variables ${whereArgs(where)}--simple-values`);
     return list(r.results.variables).map((v) => {
@@ -128,10 +124,6 @@ export class MiCommands {
   }
 
   async varDelete(name: string): Promise<void> { await this.ch.send(`-var-delete ${name}`); }
-
-  async varSetFormat(name: string, format: 'natural' | 'hexadecimal'): Promise<string | undefined> {
-    return str((await this.ch.send(`-var-set-format ${name} ${format}`)).results.value);
-  }
 
   /** Instructions in [start, end), with their source lines when `source` (gdb's mode 5, else 2). */
   async dataDisassemble(start: bigint, end: bigint, source: boolean): Promise<AsmInsn[]> {

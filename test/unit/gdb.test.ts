@@ -11,16 +11,16 @@ import { scripted } from '../support/scriptedGdb';
 test('results go to their command by token; ^error rejects with gdb\'s message', async () => {
   const { proc, gdb } = scripted((c, t, g) => {
     if (c.startsWith('-break-insert')) { g.write(`${t}^error,msg="Function \\"nosuch\\" not defined."`); return true; }
-    if (c === '-stack-info-depth --thread 1 1000') { g.write(`${t}^done,depth="7"`); return true; }
+    if (c === '-data-evaluate-expression "jiffies"') { g.write(`${t}^done,value="7"`); return true; }
     return false;
   });
   const mi = new MiCommands(gdb);
-  const [depth, err] = await Promise.all([mi.stackInfoDepth(1, 1000), mi.breakInsert({ location: 'nosuch' }).catch((e) => e)]);
-  assert.strictEqual(depth, 7);
+  const [value, err] = await Promise.all([mi.dataEvaluateExpression('jiffies'), mi.breakInsert({ location: 'nosuch' }).catch((e) => e)]);
+  assert.strictEqual(value, '7');
   assert.ok(err instanceof GdbError);
   assert.strictEqual(err.message, 'Function "nosuch" not defined.');
   assert.strictEqual(err.command, '-break-insert -f "nosuch"');
-  assert.deepStrictEqual(proc.commands, ['-stack-info-depth --thread 1 1000', '-break-insert -f "nosuch"']);
+  assert.deepStrictEqual(proc.commands, ['-data-evaluate-expression "jiffies"', '-break-insert -f "nosuch"']);
 });
 
 test('console text is captured for a CLI command; other console text is its own stream', async () => {
