@@ -14,7 +14,15 @@ tree="$dir/linux-source-6.1"
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
-if [ -f "$dir/.done" ] && [ -x "$tree/.kunit/linux" ]; then echo "$tree"; exit 0; fi
+if [ -f "$dir/.done" ] && [ -x "$tree/.kunit/linux" ]; then
+  # A test that edits lib/list-test.c restores it; if it was interrupted, put the original back.
+  if grep -q 'UKD test: made to fail' "$tree/lib/list-test.c"; then
+    echo "kunit-tree: restoring lib/list-test.c after an interrupted test, rebuilding" >&2
+    tar -xJf "/usr/src/$pkg.tar.xz" -C "$dir" "linux-source-6.1/lib/list-test.c"
+    (cd "$tree" && python3 tools/testing/kunit/kunit.py build --arch=um --build_dir=.kunit --jobs="$(nproc)" "${options[@]}" >&2)
+  fi
+  echo "$tree"; exit 0
+fi
 rm -rf "$dir"; mkdir -p "$dir"
 echo "kunit-tree: unpacking $pkg $version into $dir" >&2
 tar -xJf "/usr/src/$pkg.tar.xz" -C "$dir"

@@ -12,6 +12,7 @@ import { registerConfigDoctor } from './kconfig/configDoctor';
 import { registerRootfsCommand } from './rootfs/command';
 import { registerXsaveFix } from './hostcompat/xsaveFix';
 import { registerKernelLog } from './views/kernelLog';
+import { registerKunit } from './testing/kunitController';
 
 // Module load starts the activation clock: the bundle's own load time counts too.
 const loadedAt = performance.now();
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerRootfsCommand(context);
   registerXsaveFix(context);
   registerKernelLog(context);
+  registerKunit(context);
 
   const instances = new InstancesProvider();
   const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });

@@ -41,3 +41,13 @@ export function makeRootfs(initScript: string): string {
 export function removeRootfs(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
+
+let kunitCached: string | undefined;
+
+/** A clean 6.1 tree with a KUnit build in .kunit (scripts/kunit-tree.sh; built once, cached). */
+export function kunitTree(): string {
+  if (kunitCached) return kunitCached;
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'kunit-tree.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  kunitCached = out.trim().split('\n').pop()!;
+  return kunitCached;
+}

@@ -1,0 +1,51 @@
+// KUnit in VS Code's Testing view, for each workspace folder that is a kernel tree with
+// tools/testing/kunit/kunit.py: discovery from the sources (refreshed on save), Run and Debug.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { KUNIT_PY, KunitOptions } from '../kunit/run';
+import { KunitItems } from './kunitItems';
+import { debugKunit, runKunit } from './kunitRun';
+
+/** Build options must be the same for Run and Debug (else each switch rebuilds): debug info on. */
+export const DEFAULT_KCONFIG_ADD = ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'];
+
+function optionsFor(folder: vscode.WorkspaceFolder): KunitOptions {
+  const c = vscode.workspace.getConfiguration('umlKernelDebug.kunit', folder.uri);
+  return {
+    tree: folder.uri.fsPath,
+    buildDir: c.get<string>('buildDir') || '.kunit',
+    kconfigAdd: c.get<string[]>('kconfigAdd') ?? DEFAULT_KCONFIG_ADD,
+    kunitconfig: c.get<string[]>('kunitconfig') ?? [],
+    timeoutSec: c.get<number>('timeout') ?? 300,
+  };
+}
+
+function register(ctx: vscode.ExtensionContext, folder: vscode.WorkspaceFolder): void {
+  const tree = folder.uri.fsPath;
+  const ctrl = vscode.tests.createTestController(`umlKunit:${tree}`, `KUnit (UML): ${folder.name}`);
+  const items = new KunitItems(ctrl, tree);
+  let discovered: Thenable<unknown> | undefined;
+  const discover = () => (discovered = vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'KUnit: finding tests' }, () => items.discoverAll()));
+  ctrl.resolveHandler = async (item) => { if (!item) await (discovered ?? discover()); };
+  ctrl.refreshHandler = () => discover().then(() => undefined);
+  ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => runKunit(ctrl, items, folder, optionsFor(folder), req, token), true);
+  ctrl.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (req, token) => debugKunit(ctrl, items, folder, optionsFor(folder), req, token), true);
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*{test,kunit}*.c'));
+  const changed = (u: vscode.Uri) => { if (discovered) void items.updateFile(u.fsPath); };
+  ctx.subscriptions.push(ctrl, watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed),
+    vscode.workspace.onDidSaveTextDocument((d) => { if (d.uri.fsPath.startsWith(tree + path.sep) && d.uri.fsPath.endsWith('.c')) changed(d.uri); }));
+}
+
+export function registerKunit(ctx: vscode.ExtensionContext): void {
+  const seen = new Set<string>();
+  const add = (folders: readonly vscode.WorkspaceFolder[]) => {
+    for (const f of folders) {
+      if (seen.has(f.uri.fsPath) || !fs.existsSync(path.join(f.uri.fsPath, KUNIT_PY))) continue;
+      seen.add(f.uri.fsPath);
+      register(ctx, f);
+    }
+  };
+  add(vscode.workspace.workspaceFolders ?? []);
+  ctx.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders((e) => add(e.added)));
+}

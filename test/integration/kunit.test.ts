@@ -1,0 +1,67 @@
+// KUnit through kunit.py on the real kernel source: discovery finds list-kunit-test in
+// lib/list-test.c, a real run reports its 39 cases passed, and a case made to fail (in the
+// tests' own cached tree, restored and rebuilt afterwards) reports its message at its line.
+import { test, before } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execa } from 'execa';
+import { kunitTree } from '../support/testKernel';
+import { discoverKunit } from '../../src/kunit/discover';
+import { KtapParser, KtapResult } from '../../src/kunit/ktap';
+import { buildArgs, execArgs, runKunitPy } from '../../src/kunit/run';
+import { umidProcesses } from '../../src/uml/host';
+
+const OPTIONS = { kconfigAdd: ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'] };
+let tree: string;
+before(() => { tree = kunitTree(); });
+
+async function exec(glob: string): Promise<{ results: KtapResult[]; umid: string; output: string }> {
+  const parser = new KtapParser();
+  const results: KtapResult[] = [];
+  const umid = `t-kunit-${process.pid}-${Date.now()}`;
+  const r = await runKunitPy(tree, execArgs({ tree, ...OPTIONS }, glob, umid), { umid, onLine: (l) => { for (const e of parser.push(l)) if (e.kind === 'result') results.push(e.result); } });
+  return { results, umid, output: r.output };
+}
+
+test('discovery: list-kunit-test in lib/list-test.c with its 39 cases, at their functions', () => {
+  const suites = discoverKunit(fs.readFileSync(path.join(tree, 'lib', 'list-test.c'), 'utf8'));
+  const list = suites.find((s) => s.name === 'list-kunit-test')!;
+  assert.strictEqual(list.cases.length, 39);
+  assert.deepStrictEqual(list.cases[0], { name: 'list_test_list_init', param: false, line: 17 });
+  assert.ok(suites.some((s) => s.name === 'hlist'));
+});
+
+test('a real run of list-kunit-test: 39 cases passed, the suite passed, nothing left running', async () => {
+  const { results, umid, output } = await exec('list-kunit-test');
+  const cases = results.filter((r) => r.path.length === 2 && r.path[0] === 'list-kunit-test');
+  assert.strictEqual(cases.length, 39, output.slice(-2000));
+  assert.ok(cases.every((r) => r.status === 'passed'));
+  assert.ok(results.some((r) => r.path.join('.') === 'list-kunit-test' && r.status === 'passed'));
+  assert.deepStrictEqual(umidProcesses(umid), []);
+  assert.strictEqual(fs.existsSync(path.join(os.homedir(), '.uml', umid)), false);
+});
+
+test('a case made to fail reports its expectation message at its file and line', async () => {
+  const file = path.join(tree, 'lib', 'list-test.c');
+  const original = fs.readFileSync(file, 'utf8');
+  const marker = 'KUNIT_EXPECT_EQ(test, 1 + 1, 3);  /* UKD test: made to fail */';
+  const edited = original.replace(/(static void list_test_list_init\(struct kunit \*test\)\n\{\n)/, `$1\t${marker}\n`);
+  assert.notStrictEqual(edited, original, 'the test function was found');
+  const line = edited.split('\n').findIndex((l) => l.includes(marker)) + 1;
+  const rebuild = () => execa('python3', buildArgs({ tree, ...OPTIONS, jobs: os.cpus().length }), { cwd: tree, all: true, reject: false });
+  try {
+    fs.writeFileSync(file, edited);
+    const b = await rebuild();
+    assert.strictEqual(b.exitCode, 0, b.all?.slice(-3000));
+    const { results } = await exec('list-kunit-test.list_test_list_init');
+    const r = results.find((x) => x.path.join('.') === 'list-kunit-test.list_test_list_init')!;
+    assert.strictEqual(r.status, 'failed');
+    assert.deepStrictEqual(r.location, { file: 'lib/list-test.c', line });
+    assert.match(r.diagnostics.join('\n'), /EXPECTATION FAILED at lib\/list-test\.c:\d+[\s\S]*Expected 1 \+ 1 == 3, but[\s\S]*1 \+ 1 == 2/);
+  } finally {
+    fs.writeFileSync(file, original);
+    await rebuild();
+  }
+});
