@@ -10,7 +10,9 @@ import { execa } from 'execa';
 import { kunitTree } from '../support/testKernel';
 import { discoverKunit } from '../../src/kunit/discover';
 import { KtapParser, KtapResult } from '../../src/kunit/ktap';
-import { buildArgs, execArgs, runKunitPy } from '../../src/kunit/run';
+import { buildArgs, execArgs, kunitKernel, runKunitPy } from '../../src/kunit/run';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { launch, nextStop, topFrame, withSession } from '../support/dap';
 import { umidProcesses } from '../../src/uml/host';
 
 const OPTIONS = { kconfigAdd: ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'] };
@@ -65,3 +67,22 @@ test('a case made to fail reports its expectation message at its file and line',
     await rebuild();
   }
 });
+
+test('Debug Test\'s launch: kunit.py\'s kernel under the adapter with its arguments stops in the test case, then reports it', () => withSession('kunit-debug', async (dc, umid, out) => {
+  const source = path.join(tree, 'lib', 'list-test.c');
+  const stopped = nextStop(dc);
+  let bp: DebugProtocol.Breakpoint | undefined;
+  await launch(dc, kunitKernel({ tree }), {
+    umid, rootfs: '', init: undefined, mem: '1G',
+    kernelArgs: ['kunit.filter_glob=list-kunit-test.list_test_list_init', 'kunit.enable=1', 'kunit_shutdown=halt', 'console=tty'],
+  }, async () => { bp = (await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: 19 }] })).body.breakpoints[0]; });
+  assert.strictEqual(bp?.verified, true);
+  const ev = await stopped;
+  assert.strictEqual((await topFrame(dc, ev.body.threadId!)).name, 'list_test_list_init');
+  const ended = dc.waitForEvent('terminated', 120000);
+  await dc.continueRequest({ threadId: ev.body.threadId! });
+  await ended;
+  const parser = new KtapParser();
+  const results = out.text().split('\n').flatMap((l) => parser.push(l)).flatMap((e) => (e.kind === 'result' ? [e.result] : []));
+  assert.deepStrictEqual(results.map((r) => `${r.path.join('.')}=${r.status}`), ['list-kunit-test.list_test_list_init=passed', 'list-kunit-test=passed']);
+}));
