@@ -39,6 +39,11 @@ export class KtapParser {
   private started = false;
   private levels: Level[] = [];
   private pendingName: string | undefined;   // "# Subtest: x" before its level's first line
+  private topPlan: number | undefined;
+  private topResults = 0;
+
+  /** The outermost plan was fulfilled: every suite the kernel ran has its result (no crash). */
+  complete(): boolean { return this.topPlan !== undefined && this.topResults >= this.topPlan; }
 
   /** One line of output (kernel console or kunit.py's raw output); the events it completes. */
   push(raw: string): KtapEvent[] {
@@ -74,7 +79,12 @@ export class KtapParser {
     while (this.levels.length > 1 && indent < this.levels[this.levels.length - 1].indent) this.levels.pop();
     if (indent > this.levels[this.levels.length - 1].indent) this.enter(indent);
     const lvl = this.levels[this.levels.length - 1];
-    if (plan) { out.push({ kind: 'plan', path: this.path(), count: Number(plan[1]) }); return out; }
+    if (plan) {
+      if (this.levels.length === 1) this.topPlan = Number(plan[1]);
+      out.push({ kind: 'plan', path: this.path(), count: Number(plan[1]) });
+      return out;
+    }
+    if (this.levels.length === 1) this.topResults++;
     const [, ok, , name, directive, reason] = res!;
     const d = directive?.toUpperCase();
     const status: KtapStatus = d === 'SKIP' ? 'skipped' : ok === 'ok' || d === 'XFAIL' || d === 'TODO' ? (d === 'TODO' ? 'skipped' : 'passed') : 'failed';

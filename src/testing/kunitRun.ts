@@ -57,11 +57,15 @@ export class ResultSink {
     }
   }
 
-  /** Selected items that got no result: the kernel crashed, hung, or the run was cancelled. */
+  /**
+   * Selected items that got no result: not in this build when the kernel finished every suite
+   * it had; else it crashed, hung, or the run was cancelled.
+   */
   finish(expected: vscode.TestItem[], cancelled: boolean): void {
     for (const it of expected) {
       if (this.reported.has(it)) continue;
       if (cancelled) this.run.skipped(it);
+      else if (this.parser.complete()) this.run.skipped(it);  // not built: its Kconfig option is off (or not for ARCH=um)
       else this.run.errored(it, new vscode.TestMessage(`No result: the kernel crashed, hung (kunit.py's timeout) or stopped before this test.\n\n${this.tail.join('\n')}`));
     }
   }

@@ -86,4 +86,8 @@ test('output cut off by a crash: the results so far, and the open subtest known'
   const results = cut.flatMap((l) => p.push(l)).flatMap((e) => (e.kind === 'result' ? [e.result] : []));
   assert.deepStrictEqual(results.map(brief), ['list-kunit-test.list_test_list_init=passed']);
   assert.deepStrictEqual(p.path(), ['list-kunit-test']);
+  assert.strictEqual(p.complete(), false, 'the outer plan (1..2) is not fulfilled');
+  const whole = new KtapParser();
+  V1.split('\n').forEach((l) => whole.push(l));
+  assert.strictEqual(whole.complete(), true);
 });

@@ -1,0 +1,82 @@
+// KUnit in the Testing view of a real VS Code, on a clean 6.1 tree with a KUnit build
+// (scripts/kunit-tree.sh): the Test Explorer lists lib/list-test.c's suites, "Run Tests in
+// Current File" runs them through kunit.py and marks them passed, and "Debug Test at Cursor"
+// inside list_test_list_init stops at a breakpoint there; Continue, and the case is passed.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { REPO, processesNamed, waitUntil, sleep } from './harness.mjs';
+
+export const name = 'kunit';
+export const timeoutMs = 8 * 60 * 1000;
+
+export function settings(ctx) {
+  ctx.kunitTree = execFileSync('bash', [path.join(REPO, 'scripts', 'kunit-tree.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+  return { 'debug.internalConsoleOptions': 'neverOpen', 'testing.openTesting': 'neverOpen' };
+}
+
+export async function run(s, ctx) {
+  const { page } = s;
+  const explorer = '.test-explorer .monaco-list-row';
+  const rows = () => s.texts(explorer);
+  const showTesting = async () => {
+    const tab = page.locator('.activitybar .action-item a.action-label[aria-label^="Testing"]');
+    await tab.waitFor({ timeout: 60000 });  // there once a test controller is registered
+    if (!(await page.locator('.test-explorer').isVisible().catch(() => false))) await tab.click();
+  };
+
+  await s.step('open the tree; the Test Explorer lists KUnit tests', async () => {
+    await s.openWorkbench(ctx.kunitTree);
+    await showTesting();
+    await waitUntil('KUnit test files in the Test Explorer', async () => (await rows()).some((r) => /_test\.c|-test\.c/.test(r)), 120000, 1000)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await rows()).slice(0, 10))}`); });
+    // Many files: the filter brings lib/list-test.c's suite into view.
+    await page.locator('.part.sidebar .suggest-input-container, .part.sidebar .testing-filter-action-item').first().click();  // a one-line editor, not an <input>
+    await page.keyboard.type('list-kunit-test');
+    await waitUntil('list-kunit-test in the Test Explorer', async () => (await rows()).some((r) => /list-kunit-test/.test(r)), 30000, 500)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await rows()).slice(0, 10))}`); });
+    s.log(`explorer: ${JSON.stringify((await rows()).slice(0, 6))}`);
+  });
+
+  await s.step('open lib/list-test.c and run the tests in it', async () => {
+    await page.click('.part.editor');
+    await page.keyboard.press('Control+P');
+    const box = await s.quickInput();
+    await box.fill('lib/list-test.c');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'list-test.c' }).first();
+    await row.waitFor({ timeout: 90000 });
+    await row.click();
+    await page.waitForSelector('.tab.active[aria-label*="list-test.c"]', { timeout: 30000 });
+    await sleep(1000);
+    await s.palette('Test: Run Tests in Current File');
+    // The suite's row in the explorer shows its result once kunit.py has run it.
+    await showTesting();
+    const passed = await waitUntil('list-kunit-test passed', async () => {
+      const r = await rows();
+      return r.find((x) => /list-kunit-test/.test(x) && /Passed/i.test(x));
+    }, 240000, 1000).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await rows())}`); });
+    s.log(`after the run: ${passed}`);
+    await s.shot('kunit-passed');
+  });
+
+  await s.step('Debug Test at Cursor in list_test_list_init stops at its breakpoint; Continue; passed', async () => {
+    await page.click('.part.editor .monaco-editor .view-lines');
+    await page.keyboard.press('Control+G');
+    const box = await s.quickInput();
+    await box.fill(':19');
+    await page.keyboard.press('Enter');
+    await sleep(500);
+    await page.keyboard.press('F9');
+    await s.palette('Test: Debug Test at Cursor');
+    await waitUntil('the Call Stack in list_test_list_init', async () => (await s.texts(s.paneRows('Call Stack'))).some((r) => /^Stack Frame list_test_list_init\b/.test(r)), 240000, 500)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(s.paneRows('Call Stack')))}; notifications ${JSON.stringify(await s.notifications())}`); });
+    await s.shot('kunit-debug-stopped');
+    await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
+    await waitUntil('the debug session over', async () => !(await page.locator('.debug-toolbar').isVisible()), 120000, 500);
+    await showTesting();
+    // The guest halted after the test: its KTAP result reached the Testing view.
+    await waitUntil('list_test_list_init passed in the Test Explorer', async () => (await rows()).some((r) => /^list_test_list_init \(Passed/.test(r)), 30000, 500)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await rows()).slice(0, 5))}`); });
+    await waitUntil('no gdb left', () => processesNamed('gdb').length === 0, 20000, 250);
+    await s.shot('kunit-after-debug');
+  });
+}
