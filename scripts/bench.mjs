@@ -417,6 +417,11 @@ try {
   const { benchLowLevel } = await import('./benchLowLevel.mjs');
   await benchLowLevel({ runs: Math.max(RUNS, 5) });
 
+  // KUnit: discovery over the whole tree, edit -> result against kunit.py run.
+  console.log('');
+  const { benchKunit } = await import('./benchKunit.mjs');
+  await benchKunit();
+
   // What the user waits for in VS Code itself: F5 -> shell, cat -> stopped -> Variables.
   console.log('');
   const { benchUi } = await import('./benchUi.mjs');

@@ -3,7 +3,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { discoverKunit } from '../kunit/discover';
+import { candidateFiles, discoverKunit } from '../kunit/discover';
 
 export interface KunitRef { suite: string; test?: string; param?: string }
 
@@ -13,23 +13,6 @@ export const refs = new WeakMap<vscode.TestItem, KunitRef>();
 export const suiteId = (suite: string) => `suite:${suite}`;
 export const caseId = (suite: string, test: string) => `case:${suite}.${test}`;
 
-/** .c files whose path says test or kunit: every KUnit test in 6.1 lives in one (68 of 68). */
-export async function candidateFiles(tree: string, token?: vscode.CancellationToken): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    if (token?.isCancellationRequested) return;
-    let entries: import('fs').Dirent[];
-    try { entries = await fsp.readdir(dir, { withFileTypes: true }); } catch { return; }
-    await Promise.all(entries.map(async (e) => {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) { if (!e.name.startsWith('.')) await walk(p); }
-      else if (e.name.endsWith('.c') && /test|kunit/i.test(path.relative(tree, p))) out.push(p);
-    }));
-  };
-  await walk(tree);
-  return out.sort();
-}
-
 export class KunitItems {
   /** Suite items by suite name, across files (kunit.py reports by name). */
   readonly suites = new Map<string, vscode.TestItem>();
@@ -37,7 +20,7 @@ export class KunitItems {
   constructor(private readonly ctrl: vscode.TestController, private readonly tree: string) {}
 
   async discoverAll(token?: vscode.CancellationToken): Promise<number> {
-    const files = await candidateFiles(this.tree, token);
+    const files = await candidateFiles(this.tree, () => !!token?.isCancellationRequested);
     await Promise.all(files.map((f) => this.updateFile(f)));
     return this.suites.size;
   }

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { execa } from 'execa';
 import { kunitTree } from '../support/testKernel';
-import { discoverKunit } from '../../src/kunit/discover';
+import { discoverKunit, discoverTree } from '../../src/kunit/discover';
 import { KtapParser, KtapResult } from '../../src/kunit/ktap';
 import { buildArgs, execArgs, kunitKernel, runKunitPy } from '../../src/kunit/run';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -33,6 +33,14 @@ test('discovery: list-kunit-test in lib/list-test.c with its 39 cases, at their 
   assert.strictEqual(list.cases.length, 39);
   assert.deepStrictEqual(list.cases[0], { name: 'list_test_list_init', param: false, line: 17 });
   assert.ok(suites.some((s) => s.name === 'hlist'));
+});
+
+test('discovery over the whole tree: every file with KUnit suites, list-test.c among them', async () => {
+  const found = await discoverTree(tree);
+  assert.deepStrictEqual(found.get('lib/list-test.c')?.map((s) => s.name), ['list-kunit-test', 'hlist']);
+  const suites = [...found.values()].flat();
+  assert.ok(found.size >= 60 && suites.length >= 80, `${found.size} files, ${suites.length} suites`);
+  assert.ok(suites.some((s) => s.name === 'example' && s.cases.some((c) => c.name === 'example_simple_test')), 'lib/kunit/kunit-example-test.c');
 });
 
 test('a real run of list-kunit-test: 39 cases passed, the suite passed, nothing left running', async () => {
