@@ -38,6 +38,15 @@ export function execArgs(o: KunitOptions, glob: string | undefined, umid: string
   return [KUNIT_PY, 'exec', ...common(o), '--raw_output=all', `--timeout=${o.timeoutSec ?? 300}`, `--kernel_args=umid=${umid}`, ...(glob ? [glob] : [])];
 }
 
+/** What the built kernel holds: `kunit.py exec --list_tests` prints one suite.case a line. */
+export function listArgs(o: KunitOptions, umid: string): string[] {
+  return [KUNIT_PY, 'exec', ...common(o), '--list_tests', `--timeout=${o.timeoutSec ?? 300}`, `--kernel_args=umid=${umid}`];
+}
+
+export function parseTestList(lines: string[]): Array<{ suite: string; test: string }> {
+  return lines.map((l) => /^([\w-]+)\.([\w-]+)$/.exec(l.trim())).filter((m): m is RegExpExecArray => !!m).map((m) => ({ suite: m[1], test: m[2] }));
+}
+
 /** kunit.py's kernel (for Debug Test): <build dir>/linux. */
 export function kunitKernel(o: KunitOptions): string {
   return path.resolve(o.tree, o.buildDir ?? '.kunit', 'linux');

@@ -29,8 +29,22 @@ function register(ctx: vscode.ExtensionContext, folder: vscode.WorkspaceFolder):
   const discover = () => (discovered = vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'KUnit: finding tests' }, () => items.discoverAll()));
   ctrl.resolveHandler = async (item) => { if (!item) await (discovered ?? discover()); };
   ctrl.refreshHandler = () => discover().then(() => undefined);
-  ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => runKunit(ctrl, items, folder, optionsFor(folder), req, token), true);
+  ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => {
+    await runKunit(ctrl, items, folder, optionsFor(folder), req, token);
+    if (req.continuous) await runOnSave(req, token);
+  }, true, undefined, true);
   ctrl.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (req, token) => debugKunit(ctrl, items, folder, optionsFor(folder), req, token), true);
+  /** Continuous run: each save of a test file runs its suites (those of the request) again. */
+  const runOnSave = (req: vscode.TestRunRequest, token: vscode.CancellationToken) => new Promise<void>((resolve) => {
+    const within = (it: vscode.TestItem) => !req.include || req.include.some((i) => i === it || i === it.parent);
+    const sub = vscode.workspace.onDidSaveTextDocument((d) => {
+      const file = ctrl.items.get(`file:${path.relative(tree, d.uri.fsPath)}`);
+      const suites: vscode.TestItem[] = [];
+      file?.children.forEach((s) => { if (within(s) || (req.include ?? []).includes(file)) suites.push(s); });
+      if (suites.length) void runKunit(ctrl, items, folder, optionsFor(folder), new vscode.TestRunRequest(suites, undefined, req.profile), token);
+    });
+    token.onCancellationRequested(() => { sub.dispose(); resolve(); });
+  });
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*{test,kunit}*.c'));
   const changed = (u: vscode.Uri) => { if (discovered) void items.updateFile(u.fsPath); };
   ctx.subscriptions.push(ctrl, watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed),

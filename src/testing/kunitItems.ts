@@ -55,6 +55,30 @@ export class KunitItems {
     if (!old) this.ctrl.items.add(fileItem);
   }
 
+  /**
+   * What the built kernel reports (kunit.py --list_tests): suites and cases the sources did not
+   * show (made by macros, or in files named otherwise) join the tree under "Built kernel".
+   */
+  reconcile(list: Array<{ suite: string; test: string }>): void {
+    const extraId = 'built:';
+    let extra = this.ctrl.items.get(extraId);
+    for (const { suite, test } of list) {
+      let s = this.suites.get(suite);
+      if (!s) {
+        if (!extra) { extra = this.ctrl.createTestItem(extraId, 'Built kernel (not found in the sources)'); this.ctrl.items.add(extra); }
+        s = this.ctrl.createTestItem(suiteId(suite), suite);
+        refs.set(s, { suite });
+        extra.children.add(s);
+        this.suites.set(suite, s);
+      }
+      if (!s.children.get(caseId(suite, test))) {
+        const c = this.ctrl.createTestItem(caseId(suite, test), test, s.uri);
+        refs.set(c, { suite, test });
+        s.children.add(c);
+      }
+    }
+  }
+
   /** The item for a KTAP result path [suite, case, param]; parameters become children on the way. */
   itemFor(p: string[]): vscode.TestItem | undefined {
     const suite = this.suites.get(p[0]);

@@ -5,8 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { KtapParser, KtapResult } from '../kunit/ktap';
-import { KunitOptions, buildArgs, execArgs, globsFor, kunitKernel } from '../kunit/run';
-import { runKunitPy } from '../kunit/run';
+import { KunitOptions, buildArgs, execArgs, globsFor, kunitKernel, listArgs, parseTestList, runKunitPy } from '../kunit/run';
 import { KunitItems, KunitRef, refs } from './kunitItems';
 
 /** The selected items' leaves (cases, or suites without cases), minus the excluded. */
@@ -96,6 +95,11 @@ export async function runKunit(ctrl: vscode.TestController, items: KunitItems, f
   try {
     const failed = await buildKunit(folder, o, token);
     if (failed) { selected.forEach((it) => run.errored(it, new vscode.TestMessage(failed))); return; }
+    // What the build holds (0.3 s): tests the sources did not show join the tree.
+    const listed: string[] = [];
+    const lu = `kunit-list-${process.pid}-${Date.now()}`;
+    await runKunitPy(o.tree, listArgs(o, lu), { umid: lu, signal: cancel.signal, onLine: (l) => listed.push(l) });
+    items.reconcile(parseTestList(listed));
     const allSelected = !req.include && !req.exclude?.length;
     for (const glob of globsFor(allSelected ? [] : selected.map((it) => refs.get(it)!))) {
       if (cancel.signal.aborted) break;

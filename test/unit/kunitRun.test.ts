@@ -1,7 +1,7 @@
 // kunit.py command lines (argument arrays) and the filter globs for a selection.
 import { test } from 'node:test';
 import * as assert from 'assert';
-import { buildArgs, execArgs, globsFor, kunitKernel, kunitPyOf } from '../../src/kunit/run';
+import { buildArgs, execArgs, globsFor, kunitKernel, kunitPyOf, listArgs, parseTestList } from '../../src/kunit/run';
 
 const o = { tree: '/src/linux', buildDir: '.kunit', kconfigAdd: ['CONFIG_DEBUG_INFO_DWARF5=y'], kunitconfig: ['lib/kunit'], jobs: 2, timeoutSec: 60 };
 
@@ -20,4 +20,10 @@ test('globs: a whole suite once, single cases of other suites each, everything w
 
 test('a folder that is not a kernel tree: the error names the missing kunit.py', () => {
   assert.throws(() => kunitPyOf('/nonexistent/tree'), /Not a kernel tree with KUnit: \/nonexistent\/tree\/tools\/testing\/kunit\/kunit\.py not found/);
+});
+
+test('the built kernel\'s test list: suite.case lines, the rest of kunit.py\'s output ignored', () => {
+  assert.deepStrictEqual(listArgs(o, 'k').slice(1, 5), ['exec', '--arch=um', '--build_dir=.kunit', '--list_tests']);
+  assert.deepStrictEqual(parseTestList(['[18:43:32] Starting KUnit Kernel (1/1)...', 'list-kunit-test.list_test_list_init', 'time_test_cases.time64_to_tm_test_date_range', 'reboot: System halted', '']),
+    [{ suite: 'list-kunit-test', test: 'list_test_list_init' }, { suite: 'time_test_cases', test: 'time64_to_tm_test_date_range' }]);
 });
