@@ -94,3 +94,20 @@ test('Debug Test\'s launch: kunit.py\'s kernel under the adapter with its argume
   const results = out.text().split('\n').flatMap((l) => parser.push(l)).flatMap((e) => (e.kind === 'result' ? [e.result] : []));
   assert.deepStrictEqual(results.map((r) => `${r.path.join('.')}=${r.status}`), ['list-kunit-test.list_test_list_init=passed', 'list-kunit-test=passed']);
 }));
+
+test('a cancelled run ends kunit.py and the guest: nothing left running, no instance directory', async () => {
+  const ac = new AbortController();
+  const umid = `t-kunit-cancel-${process.pid}`;
+  let lines = 0;
+  const started = Date.now();
+  // Every test of the build: long enough to be cancelled midway.
+  const run = runKunitPy(tree, execArgs({ tree, ...OPTIONS }, undefined, umid), { umid, signal: ac.signal, onLine: () => { lines++; if (lines === 50) ac.abort(); } });
+  const r = await run;
+  assert.strictEqual(r.cancelled, true);
+  assert.ok(Date.now() - started < 60000);
+  await new Promise((res) => setTimeout(res, 500));
+  assert.deepStrictEqual(umidProcesses(umid), [], 'no process of the guest');
+  assert.strictEqual(fs.existsSync(path.join(os.homedir(), '.uml', umid)), false);
+  const { stdout } = await execa('ps', ['-eo', 'args'], { reject: false });
+  assert.ok(!stdout.split('\n').some((l) => l.includes(`umid=${umid}`)), 'no kunit.py for it either');
+});
