@@ -23,13 +23,16 @@ export interface KconfigEntry {
   implies: Conditional[];
   ranges: Conditional[];
   help?: string;
+  /** The choice block this entry is a member of. */
+  choice?: KconfigEntry;
 }
 
 export interface KconfigProblem { file: string; line: number; message: string }
 
 export interface KconfigFile {
   entries: KconfigEntry[];
-  sources: Array<{ path: string; line: number; kind: string }>;
+  /** Each source statement with the dependencies around it (an enclosing if or menu): the sourced file's entries inherit them. */
+  sources: Array<{ path: string; line: number; kind: string; deps: string[] }>;
   macros: Array<{ name: string; value: string; line: number }>;
   problems: KconfigProblem[];
 }
@@ -74,14 +77,24 @@ function stripComment(s: string): string {
 
 const indentOf = (s: string) => { let n = 0; for (const c of s) { if (c === ' ') n++; else if (c === '\t') n = (n + 8) & ~7; else break; } return n; };
 
-export function parseKconfig(text: string, file: string): KconfigFile {
+/** `outer`: the dependencies of the source statement that brought this file in. */
+export function parseKconfig(text: string, file: string, outer: string[] = []): KconfigFile {
   const out: KconfigFile = { entries: [], sources: [], macros: [], problems: [] };
   const raw = text.split('\n');
   const blocks: Array<{ kind: 'if' | 'menu' | 'choice'; deps: string[]; line: number }> = [];
-  const inherited = () => blocks.flatMap((b) => b.deps);
+  const inherited = () => [...outer, ...blocks.flatMap((b) => b.deps)];
   let cur: KconfigEntry | undefined;
   let curOwn: string[] = [];       // the entry's own depends, before the inherited ones
-  const finish = () => { if (cur) cur.depends = [...inherited(), ...curOwn]; cur = undefined; curOwn = []; };
+  const choices: KconfigEntry[] = [];
+  const finish = () => {
+    if (cur) {
+      cur.depends = [...inherited(), ...curOwn];
+      // A choice's own dependencies are its members' too.
+      if (cur.kind === 'choice' && blocks[blocks.length - 1]?.kind === 'choice') blocks[blocks.length - 1].deps.push(...curOwn);
+    }
+    cur = undefined;
+    curOwn = [];
+  };
   for (let i = 0; i < raw.length; i++) {
     const lineNo = i + 1;
     let line = raw[i];
@@ -120,17 +133,19 @@ export function parseKconfig(text: string, file: string): KconfigFile {
         finish();
         if (!/^\w+$/.test(rest)) problem(`${kw} needs one symbol name, got "${rest}"`);
         cur = { kind: kw, name: rest, file, line: lineNo, prompts: [], defaults: [], depends: [], selects: [], implies: [], ranges: [] };
+        if (choices.length && blocks[blocks.length - 1]?.kind === 'choice') cur.choice = choices[choices.length - 1];
         out.entries.push(cur);
         break;
       }
       case 'choice': {
         finish();
         cur = { kind: 'choice', name: rest, file, line: lineNo, prompts: [], defaults: [], depends: [], selects: [], implies: [], ranges: [] };
+        choices.push(cur);
         out.entries.push(cur);
         blocks.push({ kind: 'choice', deps: [], line: lineNo });
         break;
       }
-      case 'endchoice': finish(); if (blocks.pop()?.kind !== 'choice') problem('endchoice without choice'); break;
+      case 'endchoice': finish(); if (blocks.pop()?.kind !== 'choice') problem('endchoice without choice'); choices.pop(); break;
       case 'if': finish(); blocks.push({ kind: 'if', deps: [rest], line: lineNo }); break;
       case 'endif': finish(); if (blocks.pop()?.kind !== 'if') problem('endif without if'); break;
       case 'menu': finish(); blocks.push({ kind: 'menu', deps: [], line: lineNo }); break;
@@ -142,7 +157,7 @@ export function parseKconfig(text: string, file: string): KconfigFile {
         break;
       }
       case 'mainmenu': finish(); break;
-      case 'source': case 'rsource': case 'osource': case 'orsource': finish(); out.sources.push({ path: unquote(rest), line: lineNo, kind: kw }); break;
+      case 'source': case 'rsource': case 'osource': case 'orsource': finish(); out.sources.push({ path: unquote(rest), line: lineNo, kind: kw, deps: inherited() }); break;
       case 'depends': {
         const expr = rest.replace(/^on\s+/, '');
         if (cur) curOwn.push(expr);
@@ -187,20 +202,26 @@ export function indexKconfig(tree: string, vars: Record<string, string> = umlVar
   const idx: KconfigIndex = { symbols: new Map(), files: [], problems: [] };
   const expand = (p: string) => p.replace(/\$\((\w+)\)/g, (m, v) => vars[v] ?? m);
   const seen = new Set<string>();
-  const visit = (rel: string) => {
+  const visit = (rel: string, deps: string[]) => {
     if (seen.has(rel)) return;
     seen.add(rel);
     let text: string;
     try { text = fs.readFileSync(path.join(tree, rel), 'utf8'); } catch { return; }
     idx.files.push(rel);
-    const f = parseKconfig(text, rel);
+    const f = parseKconfig(text, rel, deps);
     idx.problems.push(...f.problems);
-    for (const e of f.entries) {
-      if (!e.name) continue;
-      const list = idx.symbols.get(e.name);
-      if (list) list.push(e); else idx.symbols.set(e.name, [e]);
-    }
-    for (const s of f.sources) {
+    // Entries and the files sourced between them in line order, as conf reads them: the order
+    // of a symbol's definitions decides which default applies first.
+    const items = [...f.entries.map((e) => ({ line: e.line, e })), ...f.sources.map((s) => ({ line: s.line, s }))].sort((x, y) => x.line - y.line);
+    for (const item of items) {
+      if ('e' in item) {
+        const e = item.e;
+        if (!e.name) continue;
+        const list = idx.symbols.get(e.name);
+        if (list) list.push(e); else idx.symbols.set(e.name, [e]);
+        continue;
+      }
+      const s = item.s;
       const p = expand(s.path);
       const relative = s.kind.startsWith('r') || s.kind === 'orsource';
       const target = path.isAbsolute(p) ? path.relative(tree, p) : relative ? path.join(path.dirname(rel), p) : p;
@@ -208,12 +229,12 @@ export function indexKconfig(tree: string, vars: Record<string, string> = umlVar
         // A glob (osource "arch/*/Kconfig"): every match.
         const dir = path.dirname(target);
         const re = new RegExp(`^${path.basename(target).replace(/[.]/g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-        try { for (const n of fs.readdirSync(path.join(tree, dir))) if (re.test(n)) visit(path.join(dir, n)); } catch { /* optional */ }
+        try { for (const n of fs.readdirSync(path.join(tree, dir))) if (re.test(n)) visit(path.join(dir, n), s.deps); } catch { /* optional */ }
       } else if (!fs.existsSync(path.join(tree, target))) {
         if (!s.kind.startsWith('o')) idx.problems.push({ file: rel, line: s.line, message: `source "${s.path}": ${target} not found` });
-      } else visit(target);
+      } else visit(target, s.deps);
     }
   };
-  visit('Kconfig');
+  visit('Kconfig', []);
   return idx;
 }

@@ -67,6 +67,9 @@ test('blocks pass their dependencies to what they hold; continuation lines join;
   assert.strictEqual(a.type, 'bool');
   assert.deepStrictEqual(f.entries.find((e) => e.name === 'MODE_A')!.depends, []);
   assert.deepStrictEqual(f.sources.map((s) => [s.kind, s.path]), [['source', 'arch/$(SRCARCH)/Kconfig'], ['osource', 'missing/Kconfig']]);
+  const inIf = parseKconfig('if BLK_DEV_INITRD\nsource "usr/Kconfig"\nendif\n', 'init/Kconfig').sources[0];
+  assert.deepStrictEqual(inIf.deps, ['BLK_DEV_INITRD'], 'a sourced file inherits the if around the source statement');
+  assert.deepStrictEqual(parseKconfig('config RD_XZ\n\tbool\n', 'usr/Kconfig', ['BLK_DEV_INITRD']).entries[0].depends, ['BLK_DEV_INITRD']);
   assert.deepStrictEqual(f.macros, [{ name: 'macro', value: 'value', line: 2 }]);
 });
 

@@ -1,0 +1,87 @@
+// Kconfig evaluation on small trees: tristate logic, visibility capping user values, defaults in
+// order with conditions, select and imply, choices, non-bool values, and where values come from.
+import { test } from 'node:test';
+import * as assert from 'assert';
+import { KconfigIndex, parseKconfig } from '../../src/kconfig/kconfigParse';
+import { KconfigEval, parseDotConfig, parseExpr } from '../../src/kconfig/kconfigEval';
+
+function index(text: string): KconfigIndex {
+  const f = parseKconfig(text, 'Kconfig');
+  const symbols = new Map<string, typeof f.entries>();
+  for (const e of f.entries) if (e.name) symbols.set(e.name, [...(symbols.get(e.name) ?? []), e]);
+  return { symbols, files: ['Kconfig'], problems: f.problems };
+}
+
+const TREE = `config MODULES
+	bool "modules"
+config A
+	tristate "A"
+config B
+	bool "B"
+	depends on A
+config C
+	tristate
+	default m if A = m
+	default y
+config D
+	bool
+	select E if B
+config E
+	tristate "E"
+config F
+	tristate "F"
+	depends on A
+	imply G
+config G
+	tristate "G"
+config N
+	int "N"
+	range 1 10
+	default 4
+config S
+	string
+	default "x-$(ARCH)" if B
+	default "plain"
+choice
+	prompt "mode"
+	default MODE_B
+config MODE_A
+	bool "a"
+config MODE_B
+	bool "b"
+endchoice
+`;
+
+test('expressions: tristate logic and comparisons', () => {
+  assert.deepStrictEqual(parseExpr('A && !(B || C = "x")'), { op: '&&', a: { op: 'sym', name: 'A' }, b: { op: '!', a: { op: '||', a: { op: 'sym', name: 'B' }, b: { op: '=', a: { op: 'sym', name: 'C' }, b: { op: 'const', value: 'x' } } } } });
+  const ev = new KconfigEval(index(TREE), parseDotConfig('CONFIG_MODULES=y\nCONFIG_A=m\n'));
+  assert.strictEqual(ev.tri('A'), 1);
+  assert.strictEqual(ev.tri('!A'), 1);
+  assert.strictEqual(ev.tri('A && y'), 1);
+  assert.strictEqual(ev.tri('A || n'), 1);
+  assert.strictEqual(ev.tri('A = m'), 2);
+  assert.strictEqual(ev.tri('N >= 4 && N < 5'), 2);
+});
+
+test('values and their origins: user values capped by visibility, defaults in order, select, imply, choice', () => {
+  const ev = new KconfigEval(index(TREE), parseDotConfig('CONFIG_MODULES=y\nCONFIG_A=m\nCONFIG_B=y\nCONFIG_F=m\n# CONFIG_E is not set\n'));
+  assert.deepStrictEqual(ev.value('A'), { value: 'm', origin: 'assigned in .config' });
+  assert.deepStrictEqual(ev.value('B'), { value: 'y', origin: 'assigned in .config' }, 'bool under an m dependency is y');
+  assert.deepStrictEqual(ev.value('C'), { value: 'm', origin: 'default in Kconfig:8' });
+  assert.deepStrictEqual(ev.value('D'), { value: 'n', origin: 'no default applies' });
+  assert.deepStrictEqual(ev.value('G'), { value: 'm', origin: 'implied by F' });
+  assert.deepStrictEqual(ev.value('N'), { value: '4', origin: 'default in Kconfig:23' });
+  assert.deepStrictEqual(ev.value('S').value, 'x-$(ARCH)');
+  assert.deepStrictEqual([ev.value('MODE_A').value, ev.value('MODE_B').value], ['n', 'y']);
+  assert.deepStrictEqual(ev.value('NOPE'), { value: 'n', origin: 'not defined in Kconfig' });
+});
+
+test('without modules, m becomes y or n; a user value beyond visibility is capped; select wins over a user n', () => {
+  const tree = `${TREE}config H\n\tbool "H"\n\tselect E\n`;
+  const ev = new KconfigEval(index(tree), parseDotConfig('# CONFIG_MODULES is not set\nCONFIG_A=m\nCONFIG_H=y\n# CONFIG_E is not set\nCONFIG_MODE_A=y\n'));
+  assert.strictEqual(ev.value('A').value, 'y', 'a tristate shown as bool without MODULES');
+  assert.deepStrictEqual(ev.value('E'), { value: 'y', origin: 'selected by H' });
+  assert.strictEqual(ev.value('MODE_A').value, 'y');
+  const capped = new KconfigEval(index(tree), parseDotConfig('CONFIG_MODULES=y\n# CONFIG_A is not set\nCONFIG_B=y\n'));
+  assert.strictEqual(capped.value('B').value, 'n', 'B depends on A, which is n');
+});
