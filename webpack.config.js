@@ -1,4 +1,5 @@
-// Bundles the extension and the standalone debug adapter (DAP over stdio).
+// Bundles the extension, and the processes of their own: the debug adapter (DAP over stdio), the
+// console helper, and the Kconfig language server.
 'use strict';
 const path = require('path');
 
@@ -7,6 +8,8 @@ const base = {
   target: 'node',
   mode: 'none',
   resolve: { extensions: ['.ts', '.js'] },
+  // vscode-languageserver-types' UMD wrapper calls require() dynamically; harmless in a bundle.
+  ignoreWarnings: [{ module: /vscode-languageserver-types/ }],
   module: { rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true } }] }] },
   devtool: 'nosources-source-map',
   node: { __dirname: false },  // the real dist/ folder: the console helper lives there
@@ -22,7 +25,7 @@ module.exports = [
   },
   {
     ...base,
-    entry: { debugAdapter: './src/debugAdapter.ts', consoleTty: './src/debug/consoleTty.ts' },
+    entry: { debugAdapter: './src/debugAdapter.ts', consoleTty: './src/debug/consoleTty.ts', kconfigServer: './src/kconfigServer.ts' },
     output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
   },
 ];

@@ -1,5 +1,6 @@
-// The architecture's walls, read from the sources: the debug adapter (src/debugAdapter.ts and
-// everything it imports) never imports vscode, and no MI text is written outside src/gdb/.
+// The architecture's walls, read from the sources: the debug adapter (src/debugAdapter.ts) and
+// the Kconfig language server (src/kconfigServer.ts), with everything they import, never import
+// vscode, and no MI text is written outside src/gdb/.
 import { test } from 'node:test';
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -19,7 +20,8 @@ function resolve(from: string, spec: string): string | undefined {
   return undefined;
 }
 
-test('the debug adapter and all it imports never import vscode', () => {
+/** Files an entry point reaches that import vscode, as import chains; and how many files it reaches. */
+function vscodeImports(entry: string): { offenders: string[]; files: number } {
   const seen = new Set<string>();
   const offenders: string[] = [];
   const walk = (file: string, chain: string[]) => {
@@ -31,9 +33,20 @@ test('the debug adapter and all it imports never import vscode', () => {
       if (next) walk(next, [...chain, path.relative(SRC, file)]);
     }
   };
-  walk(path.join(SRC, 'debugAdapter.ts'), []);
-  assert.ok(seen.size > 10, `the walk found the adapter's files (${seen.size})`);
-  assert.deepStrictEqual(offenders, []);
+  walk(path.join(SRC, entry), []);
+  return { offenders, files: seen.size };
+}
+
+test('the Kconfig language server (its own process) and all it imports never import vscode', () => {
+  const r = vscodeImports('kconfigServer.ts');
+  assert.ok(r.files >= 4, `the walk found the server's files (${r.files})`);
+  assert.deepStrictEqual(r.offenders, []);
+});
+
+test('the debug adapter and all it imports never import vscode', () => {
+  const r = vscodeImports('debugAdapter.ts');
+  assert.ok(r.files > 10, `the walk found the adapter's files (${r.files})`);
+  assert.deepStrictEqual(r.offenders, []);
 });
 
 test('no MI command text outside src/gdb/', () => {

@@ -1,0 +1,79 @@
+// The Kconfig language server, as a process over JSON-RPC, on the test kernel's tree with its
+// .config: hover on HOSTFS (prompt, help, value), definitions from C, .config and Makefiles,
+// completion in a fragment, a misspelt symbol and an unmet dependency diagnosed, Kconfig syntax
+// errors reported, and the server still answering after bad input.
+import { test, before, after } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { testKernelDir } from '../support/testKernel';
+import { LspSession, startKconfigServer, uriOf } from '../support/lspClient';
+
+let s: LspSession;
+let tree: string;
+before(async () => { tree = testKernelDir(); s = await startKconfigServer(tree); });
+after(async () => { await s?.close(); });
+
+function open(file: string, text: string, languageId = 'plaintext'): string {
+  const uri = uriOf(file);
+  void s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  return uri;
+}
+const hover = async (uri: string, line: number, character: number) => ((await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as { contents: { value: string } } | null)?.contents.value ?? '';
+const definition = async (uri: string, line: number, character: number) => (await s.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line, character } })) as Array<{ uri: string; range: { start: { line: number } } }> | null;
+async function diagnosticsOf(uri: string): Promise<Array<{ message: string; severity: number; range: { start: { line: number } } }>> {
+  for (let i = 0; i < 100 && !s.diagnostics.has(uri); i++) await new Promise((r) => setTimeout(r, 50));
+  return s.diagnostics.get(uri) ?? [];
+}
+
+test('the server indexes the tree and says so', async () => {
+  const st = await s.status;
+  assert.match(st.text, /^Kconfig: \d+ symbols from \d+ files in \d+ ms; values from .*\.config$/);
+  assert.ok((st.symbols ?? 0) > 15000);
+});
+
+test('hover on HOSTFS in Kconfig and on IS_ENABLED(CONFIG_HOSTFS) in C: prompt, value and origin, help', async () => {
+  // The file as it is (an opened Kconfig file replaces its part of the index, as an edit does).
+  const k = open(path.join(tree, 'arch/um/Kconfig'), fs.readFileSync(path.join(tree, 'arch/um/Kconfig'), 'utf8'), 'kconfig');
+  const h = await hover(k, 127, 9);
+  assert.match(h, /^\*\*CONFIG_HOSTFS\*\* \(tristate\) — Host filesystem/);
+  assert.match(h, /Value: `y` — assigned in \.config/);
+  assert.match(h, /Defined in arch\/um\/Kconfig:128/);
+  assert.match(h, /While the User-Mode Linux port uses its own root file system/);
+  const c = open(path.join(tree, 'fs/scratch.c'), 'if (IS_ENABLED(CONFIG_HOSTFS))\n\treturn 0;\n', 'c');
+  assert.match(await hover(c, 0, 20), /^\*\*CONFIG_HOSTFS\*\* \(tristate\)/);
+});
+
+test('go to definition: CONFIG_MCONSOLE from a .config, obj-$(CONFIG_HOSTFS) from a Makefile', async () => {
+  const cfg = open(path.join(tree, 'scratch.config'), 'CONFIG_MCONSOLE=y\n', 'kconfig-dotconfig');
+  const d = await definition(cfg, 0, 10);
+  assert.deepStrictEqual(d?.map((x) => [path.relative(tree, new URL(x.uri).pathname), x.range.start.line + 1]), [['arch/um/Kconfig', 149]]);
+  const mk = open(path.join(tree, 'fs/Makefile.scratch'), 'obj-$(CONFIG_HOSTFS) += hostfs/\n', 'makefile');
+  assert.deepStrictEqual((await definition(mk, 0, 10))?.map((x) => x.range.start.line + 1), [128]);
+});
+
+test('completion in a fragment: symbol names, then valid values', async () => {
+  const frag = open(path.join(tree, 'frag.config'), 'CONFIG_HOSTF\nCONFIG_HOSTFS=\n', 'kconfig-dotconfig');
+  const names = (await s.conn.sendRequest('textDocument/completion', { textDocument: { uri: frag }, position: { line: 0, character: 12 } })) as Array<{ label: string }>;
+  assert.ok(names.some((c) => c.label === 'CONFIG_HOSTFS'), JSON.stringify(names.slice(0, 5)));
+  const values = (await s.conn.sendRequest('textDocument/completion', { textDocument: { uri: frag }, position: { line: 1, character: 14 } })) as Array<{ label: string }>;
+  assert.deepStrictEqual(values.map((c) => c.label), ['y', 'm', 'n']);
+});
+
+test('diagnostics: a misspelt symbol, a dependency that is not met (named), a Kconfig syntax error; the server goes on', async () => {
+  // PROC_FS can be turned off only with EXPERT (its prompt's condition): then MCONSOLE goes.
+  const frag = open(path.join(tree, 'bad.config'), 'CONFIG_HOSTFSS=y\nCONFIG_EXPERT=y\n# CONFIG_PROC_FS is not set\nCONFIG_MCONSOLE=y\n', 'kconfig-dotconfig');
+  const d = await diagnosticsOf(frag);
+  assert.match(d.find((x) => x.range.start.line === 0)?.message ?? '', /CONFIG_HOSTFSS is not a Kconfig symbol/);
+  assert.match(d.find((x) => x.range.start.line === 3)?.message ?? '', /olddefconfig will make CONFIG_MCONSOLE=n, not y: depends on PROC_FS, which is not met/);
+  assert.strictEqual(d.length, 2, JSON.stringify(d.map((x) => x.message)));
+  const noExpert = open(path.join(tree, 'bad2.config'), '# CONFIG_PROC_FS is not set\n', 'kconfig-dotconfig');
+  assert.match((await diagnosticsOf(noExpert))[0]?.message ?? '', /olddefconfig will make CONFIG_PROC_FS=y, not n: default in fs\/proc\/Kconfig/, 'without EXPERT its prompt is hidden');
+  const k = open(path.join(tree, 'scratch/Kconfig'), 'config FOO\n\tbool "foo"\n\tdepends on NO_SUCH_SYMBOL\n\tfrobnicate\nendif\n', 'kconfig');
+  const kd = await diagnosticsOf(k);
+  assert.ok(kd.some((x) => /unknown keyword "frobnicate"/.test(x.message)), JSON.stringify(kd));
+  assert.ok(kd.some((x) => /endif without if/.test(x.message)));
+  assert.ok(kd.some((x) => /NO_SUCH_SYMBOL is not defined by any Kconfig/.test(x.message) && x.range.start.line === 2));
+  assert.match(await hover(k, 0, 0), /^$/, 'FOO is no symbol of the tree');
+  assert.match(await hover(uriOf(path.join(tree, 'arch/um/Kconfig')), 127, 9), /CONFIG_HOSTFS/, 'still answering');
+});
