@@ -13,6 +13,7 @@ import { registerRootfsCommand } from './rootfs/command';
 import { registerXsaveFix } from './hostcompat/xsaveFix';
 import { registerKernelLog } from './views/kernelLog';
 import { registerKunit } from './testing/kunitController';
+import { registerKconfigServer } from './kconfig/client';
 
 // Module load starts the activation clock: the bundle's own load time counts too.
 const loadedAt = performance.now();
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerXsaveFix(context);
   registerKernelLog(context);
   registerKunit(context);
+  registerKconfigServer(context);
 
   const instances = new InstancesProvider();
   const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });

@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KconfigIndex, indexKconfig, parseKconfig } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
-import { KCONFIG_KEYWORDS, Diagnostic, DocKind, docKindOf, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
+import { KCONFIG_KEYWORDS, Diagnostic, DocKind, allDefinedSymbols, docKindOf, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -64,6 +64,24 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(() => { ensureIndex(); documents.all().forEach(validate); });
 
+let anywhere: Set<string> | undefined;
+/** Symbols any Kconfig in the tree defines, all architectures: read once, when first needed. */
+function definedAnywhere(): Set<string> {
+  if (anywhere) return anywhere;
+  const files: Array<{ text: string }> = [];
+  const walk = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      if (e.isDirectory() && depth < 10 && !e.name.startsWith('.')) walk(path.join(dir, e.name), depth + 1);
+      else if (e.isFile() && e.name.startsWith('Kconfig')) { try { files.push({ text: fs.readFileSync(path.join(dir, e.name), 'utf8') }); } catch { /* gone */ } }
+    }
+  };
+  walk(tree, 0);
+  anywhere = allDefinedSymbols(files);
+  return anywhere;
+}
+
 function kindOf(uri: string): DocKind | undefined {
   const doc = documents.get(uri);
   if (doc?.languageId === 'kconfig') return 'kconfig';
@@ -89,7 +107,7 @@ function validate(doc: TextDocument): void {
         for (const e of parseKconfig(doc.getText(), r).entries) if (e.name) index.symbols.set(e.name, [...(index.symbols.get(e.name) ?? []), e]);
         loadConfig();
       }
-      diags = kconfigDiagnostics(doc.getText(), r, index);
+      diags = kconfigDiagnostics(doc.getText(), r, index, (sym) => definedAnywhere().has(sym));
     } else if (kind === 'dotconfig') {
       // A full .config stands alone; a fragment is merged over the build's .config, as merge_config does.
       const own = parseDotConfig(doc.getText());

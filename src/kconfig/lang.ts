@@ -107,20 +107,23 @@ export function dotConfigDiagnostics(text: string, idx: KconfigIndex, ev: Kconfi
   return out;
 }
 
-/** A Kconfig file: its syntax problems and references to symbols no Kconfig defines. */
-export function kconfigDiagnostics(text: string, file: string, idx: KconfigIndex): Diagnostic[] {
+/**
+ * A Kconfig file: its syntax problems and references to symbols no Kconfig of the tree defines
+ * for any architecture (another architecture's symbols are simply n on UML, as conf has them).
+ */
+export function kconfigDiagnostics(text: string, file: string, idx: KconfigIndex, definedAnywhere: (s: string) => boolean = () => false): Diagnostic[] {
   const f = parseKconfig(text, file);
   const out: Diagnostic[] = f.problems.map((p) => ({ line: p.line - 1, start: 0, end: 200, severity: 'error' as const, message: p.message }));
   const lines = text.split('\n');
   for (const e of f.entries) {
     const exprs = [...e.depends, ...e.selects.map((s) => s.value), ...e.implies.map((s) => s.value), ...e.defaults.flatMap((d) => [d.value, d.cond ?? '']), ...e.selects.map((s) => s.cond ?? '')];
     for (const s of new Set(exprs.filter(Boolean).flatMap(symbolsOf))) {
-      if (idx.symbols.has(s) || /^(y|m|n|[0-9]\w*)$/.test(s) || f.entries.some((x) => x.name === s)) continue;
+      if (idx.symbols.has(s) || definedAnywhere(s) || /^(y|m|n|[0-9]\w*)$/.test(s) || f.entries.some((x) => x.name === s)) continue;
       // Where it is written: the first line of this entry's block that names it.
       let at = e.line - 1;
       for (let i = e.line - 1; i < Math.min(lines.length, e.line + 60); i++) if (new RegExp(`\\b${s}\\b`).test(lines[i])) { at = i; break; }
       const col = lines[at]?.search(new RegExp(`\\b${s}\\b`)) ?? 0;
-      out.push({ line: at, start: Math.max(0, col), end: Math.max(0, col) + s.length, severity: 'warning', message: `${s} is not defined by any Kconfig of this tree (for ARCH=um).` });
+      out.push({ line: at, start: Math.max(0, col), end: Math.max(0, col) + s.length, severity: 'warning', message: `${s} is not defined by any Kconfig of this tree: a typo, or a symbol that was removed.` });
     }
   }
   return out;
@@ -152,3 +155,10 @@ export function dotConfigCompletions(line: string, character: number, idx: Kconf
 
 export const KCONFIG_KEYWORDS = ['config', 'menuconfig', 'choice', 'endchoice', 'menu', 'endmenu', 'if', 'endif', 'source', 'rsource', 'osource', 'orsource', 'comment', 'mainmenu',
   'bool', 'tristate', 'string', 'int', 'hex', 'def_bool', 'def_tristate', 'prompt', 'default', 'depends on', 'select', 'imply', 'range', 'visible if', 'help', 'modules', 'option'];
+
+/** Every symbol any Kconfig file of the tree defines, for any architecture (a quick scan). */
+export function allDefinedSymbols(files: Array<{ text: string }>): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) for (const m of f.text.matchAll(/^\s*(?:menu)?config\s+(\w+)/gm)) out.add(m[1]);
+  return out;
+}

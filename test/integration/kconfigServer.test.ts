@@ -74,6 +74,9 @@ test('diagnostics: a misspelt symbol, a dependency that is not met (named), a Kc
   assert.ok(kd.some((x) => /unknown keyword "frobnicate"/.test(x.message)), JSON.stringify(kd));
   assert.ok(kd.some((x) => /endif without if/.test(x.message)));
   assert.ok(kd.some((x) => /NO_SUCH_SYMBOL is not defined by any Kconfig/.test(x.message) && x.range.start.line === 2));
+  // Another architecture's symbols are valid Kconfig (n on UML): real files get no warnings for them.
+  const real = open(path.join(tree, 'init/Kconfig'), fs.readFileSync(path.join(tree, 'init/Kconfig'), 'utf8'), 'kconfig');
+  assert.deepStrictEqual((await diagnosticsOf(real)).map((x) => x.message), []);
   assert.match(await hover(k, 0, 0), /^$/, 'FOO is no symbol of the tree');
   assert.match(await hover(uriOf(path.join(tree, 'arch/um/Kconfig')), 127, 9), /CONFIG_HOSTFS/, 'still answering');
 });

@@ -16,6 +16,7 @@ import * as xsavefix from './xsavefix.mjs';
 import * as indexwarm from './indexwarm.mjs';
 import * as lowlevel from './lowlevel.mjs';
 import * as kunit from './kunit.mjs';
+import * as kconfig from './kconfig.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -30,7 +31,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, kunit];
+const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, kunit, kconfig];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {

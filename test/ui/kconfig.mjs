@@ -1,0 +1,77 @@
+// The Kconfig language server in a real VS Code, on the test kernel's tree and its .config:
+// arch/um/Kconfig opens as Kconfig (colored), hovering HOSTFS shows its prompt, value and help,
+// and F12 on obj-$(CONFIG_HOSTFS) in fs/Makefile lands on its definition in arch/um/Kconfig.
+import { sleep, waitUntil } from './harness.mjs';
+
+export const name = 'kconfig';
+export const timeoutMs = 4 * 60 * 1000;
+
+async function openFile(s, rel) {
+  const { page } = s;
+  await page.click('.part.editor');
+  await page.keyboard.press('Control+P');
+  const box = await s.quickInput();
+  await box.fill(rel);
+  const base = rel.split('/').pop();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).filter({ hasText: rel.split('/').slice(0, -1).join('/') }).first();
+  await row.waitFor({ timeout: 90000 });
+  await row.click();
+  await page.waitForSelector(`.tab.active[aria-label*="${base}"]`, { timeout: 30000 });
+  await sleep(800);
+}
+
+async function goToLine(s, line) {
+  await s.page.click('.part.editor .monaco-editor .view-lines');
+  await s.page.keyboard.press('Control+G');
+  const box = await s.quickInput();
+  await box.fill(`:${line}`);
+  await s.page.keyboard.press('Enter');
+  await sleep(300);
+}
+
+export async function run(s, ctx) {
+  const { page } = s;
+  await s.step('open the kernel tree and arch/um/Kconfig (the Kconfig language, colored)', async () => {
+    await s.openWorkbench(ctx.tree);
+    await openFile(s, 'arch/um/Kconfig');
+    await waitUntil('the Kconfig language mode', async () => (await s.texts('.statusbar-item')).some((t) => /^Kconfig$/.test(t)), 20000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts('.statusbar-item'))}`); });
+    const tokens = await page.$$eval('.part.editor .view-line span span', (els) => new Set(els.map((e) => e.className)).size);
+    if (tokens < 3) throw new Error(`the file is not colored (${tokens} token classes)`);
+  });
+
+  await s.step('hover on HOSTFS: prompt, value from .config, help', async () => {
+    await goToLine(s, 128);
+    // The symbol's word on the current line: hover it with the mouse.
+    const word = page.locator('.part.editor .view-line span', { hasText: /^HOSTFS$/ }).first();
+    await word.waitFor({ timeout: 10000 });
+    const text = await waitUntil('the hover with CONFIG_HOSTFS', async () => {
+      await word.hover();
+      await sleep(600);
+      const t = (await s.texts('.monaco-hover-content')).join('\n');
+      return /CONFIG_HOSTFS/.test(t) && t;
+    }, 60000, 1000);
+    s.log(`hover: ${text.slice(0, 200)}`);
+    for (const re of [/\(tristate\) — Host filesystem/, /Value: y — assigned in \.config/, /Defined in arch\/um\/Kconfig:128/, /While the User-Mode Linux port uses its own root file system/]) {
+      if (!re.test(text)) throw new Error(`the hover lacks ${re}: ${text}`);
+    }
+    await s.shot('kconfig-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  await s.step('F12 on obj-$(CONFIG_HOSTFS) in fs/Makefile lands in arch/um/Kconfig at HOSTFS', async () => {
+    await openFile(s, 'fs/Makefile');
+    await goToLine(s, 122);
+    const sym = page.locator('.part.editor .view-line span', { hasText: /CONFIG_HOSTFS/ }).first();
+    await sym.waitFor({ timeout: 10000 });
+    await sym.click();
+    await page.keyboard.press('F12');
+    await waitUntil('arch/um/Kconfig active', () => page.locator('.tab.active[aria-label*="Kconfig"]').count(), 30000, 250);
+    const pos = await waitUntil('the cursor on line 128', async () => {
+      const t = (await s.texts('.statusbar-item')).find((x) => /^Ln \d+, Col \d+/.test(x));
+      return t && /^Ln 128,/.test(t) && t;
+    }, 15000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await s.texts('.statusbar-item')).filter((x) => /^Ln/.test(x)))}`); });
+    s.log(`after F12: ${pos}`);
+    await s.shot('kconfig-definition');
+  });
+}
