@@ -422,6 +422,11 @@ try {
   const { benchKunit } = await import('./benchKunit.mjs');
   await benchKunit();
 
+  // The Kconfig language server: index time, memory, edit -> diagnostics, hover.
+  console.log('');
+  const { benchKconfig } = await import('./benchKconfig.mjs');
+  await benchKconfig();
+
   // What the user waits for in VS Code itself: F5 -> shell, cat -> stopped -> Variables.
   console.log('');
   const { benchUi } = await import('./benchUi.mjs');

@@ -104,7 +104,7 @@ function validate(doc: TextDocument): void {
       const r = rel(doc.uri);
       if (index.files.includes(r)) {
         for (const [n, defs] of index.symbols) { const keep = defs.filter((d) => d.file !== r); if (keep.length) index.symbols.set(n, keep); else index.symbols.delete(n); }
-        for (const e of parseKconfig(doc.getText(), r).entries) if (e.name) index.symbols.set(e.name, [...(index.symbols.get(e.name) ?? []), e]);
+        for (const e of parseKconfig(doc.getText(), r, index.outer.get(r)).entries) if (e.name) index.symbols.set(e.name, [...(index.symbols.get(e.name) ?? []), e]);
         loadConfig();
       }
       diags = kconfigDiagnostics(doc.getText(), r, index, (sym) => definedAnywhere().has(sym));

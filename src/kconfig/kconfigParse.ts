@@ -189,6 +189,8 @@ export interface KconfigIndex {
   /** Definitions by symbol name (several files may define one). */
   symbols: Map<string, KconfigEntry[]>;
   files: string[];
+  /** The dependencies each file inherits from the source statement that read it. */
+  outer: Map<string, string[]>;
   problems: KconfigProblem[];
 }
 
@@ -199,7 +201,7 @@ export function umlVariables(tree: string): Record<string, string> {
 
 /** Indexes a tree from its top-level Kconfig, following every source statement. */
 export function indexKconfig(tree: string, vars: Record<string, string> = umlVariables(tree)): KconfigIndex {
-  const idx: KconfigIndex = { symbols: new Map(), files: [], problems: [] };
+  const idx: KconfigIndex = { symbols: new Map(), files: [], outer: new Map(), problems: [] };
   const expand = (p: string) => p.replace(/\$\((\w+)\)/g, (m, v) => vars[v] ?? m);
   const seen = new Set<string>();
   const visit = (rel: string, deps: string[]) => {
@@ -208,6 +210,7 @@ export function indexKconfig(tree: string, vars: Record<string, string> = umlVar
     let text: string;
     try { text = fs.readFileSync(path.join(tree, rel), 'utf8'); } catch { return; }
     idx.files.push(rel);
+    idx.outer.set(rel, deps);
     const f = parseKconfig(text, rel, deps);
     idx.problems.push(...f.problems);
     // Entries and the files sourced between them in line order, as conf reads them: the order

@@ -9,7 +9,7 @@ function index(text: string): KconfigIndex {
   const f = parseKconfig(text, 'Kconfig');
   const symbols = new Map<string, typeof f.entries>();
   for (const e of f.entries) if (e.name) symbols.set(e.name, [...(symbols.get(e.name) ?? []), e]);
-  return { symbols, files: ['Kconfig'], problems: f.problems };
+  return { symbols, files: ['Kconfig'], outer: new Map(), problems: f.problems };
 }
 
 const TREE = `config MODULES
