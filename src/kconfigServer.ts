@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KconfigIndex, indexKconfig, parseKconfig } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
-import { KCONFIG_KEYWORDS, Diagnostic, DocKind, allDefinedSymbols, docKindOf, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
+import { KCONFIG_KEYWORDS, Diagnostic, DocKind, allDefinedSymbols, docKindOf, enablePlan, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -58,6 +58,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       completionProvider: { triggerCharacters: ['_', '='] },
+      codeActionProvider: true,
     },
   };
 });
@@ -179,6 +180,28 @@ connection.onCompletion((p) => safe('completion', () => {
   const keywords = /^\s*\w*$/.test(line) ? KCONFIG_KEYWORDS.filter((k) => k.startsWith(word)).map((k) => ({ label: k, kind: CompletionItemKind.Keyword })) : [];
   const symbols = [...index.symbols.keys()].filter((n) => n.startsWith(word) && word.length > 0).slice(0, 200).map((n) => ({ label: n, kind: CompletionItemKind.Variable }));
   return [...keywords, ...symbols];
+}, []));
+
+// "Enable with dependencies" on a value olddefconfig would drop: the extension runs the plan
+// through scripts/config and olddefconfig, and shows what changed.
+connection.onCodeAction((p) => safe('code actions', () => {
+  const doc = documents.get(p.textDocument.uri);
+  if (!doc || !idx || kindOf(p.textDocument.uri) !== 'dotconfig') return [];
+  const own = parseDotConfig(doc.getText());
+  const full = own.size > 500 || path.basename(toPath(doc.uri)) === '.config';
+  const docEv = new KconfigEval(idx, full ? own : new Map([...built, ...own]), built);
+  const out = [];
+  for (const d of p.context.diagnostics) {
+    const m = /^olddefconfig will make CONFIG_(\w+)=n, not [ym]/.exec(d.message);
+    if (!m) continue;
+    const plan = enablePlan(idx, docEv, m[1]);
+    out.push({
+      title: `Enable CONFIG_${m[1]} with its dependencies${plan.length > 1 ? ` (${plan.slice(0, -1).join(', ')})` : ''}`,
+      kind: 'quickfix', diagnostics: [d],
+      command: { title: 'Enable with dependencies', command: 'umlKernelDebug.enableWithDependencies', arguments: [{ tree, configFile: toPath(doc.uri), symbols: plan, olddefconfig: full }] },
+    });
+  }
+  return out;
 }, []));
 
 connection.onDocumentSymbol((p) => safe('symbols', () => {

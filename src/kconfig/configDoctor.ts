@@ -1,10 +1,11 @@
 // "UML: Check Kernel Config for Debugging", diagnostics on .config lines, and the warning
 // before F5 when the kernel cannot be debugged well.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { checkConfig } from './doctor';
-import { fixConfig } from './fix';
+import { enableWithDependencies, fixConfig } from './fix';
 import { isKernelTree } from '../uml/kernelTree';
 import { abortSignalOf } from '../config';
 import { umlTask } from '../tasks/taskProvider';
@@ -56,11 +57,26 @@ function diagnose(doc: vscode.TextDocument, coll: vscode.DiagnosticCollection): 
   }));
 }
 
+/** The language server's quick fix: enable an option with its dependencies, then show what changed. */
+async function enableCommand(a: { tree: string; configFile: string; symbols: string[]; olddefconfig: boolean }): Promise<void> {
+  const list = a.symbols.map((s) => `CONFIG_${s}`).join(', ');
+  try {
+    const before = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Enabling ${list} (scripts/config${a.olddefconfig ? ', olddefconfig' : ''})`, cancellable: true },
+      (_p, token) => enableWithDependencies(a.tree, a.configFile, a.symbols, a.olddefconfig, abortSignalOf(token)));
+    const old = path.join(os.tmpdir(), `uml-config-before-${Date.now()}`);
+    fs.writeFileSync(old, before);
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(old), vscode.Uri.file(a.configFile), `${path.basename(a.configFile)}: before ↔ after enabling ${list}`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Could not enable ${list}: ${(e as Error).message}`);
+  }
+}
+
 export function registerConfigDoctor(ctx: vscode.ExtensionContext): void {
   const coll = vscode.languages.createDiagnosticCollection('uml-kconfig');
   ctx.subscriptions.push(
     coll,
     vscode.commands.registerCommand('umlKernelDebug.checkConfig', checkCommand),
+    vscode.commands.registerCommand('umlKernelDebug.enableWithDependencies', enableCommand),
     vscode.workspace.onDidOpenTextDocument((d) => diagnose(d, coll)),
     vscode.workspace.onDidSaveTextDocument((d) => diagnose(d, coll)),
   );

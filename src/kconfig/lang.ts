@@ -162,3 +162,37 @@ export function allDefinedSymbols(files: Array<{ text: string }>): Set<string> {
   for (const f of files) for (const m of f.text.matchAll(/^\s*(?:menu)?config\s+(\w+)/gm)) out.add(m[1]);
   return out;
 }
+
+/**
+ * What to enable so that `name` can be y (or m): the symbols in its unmet dependencies that
+ * appear un-negated, are off and have a prompt, with theirs in turn, dependencies first. The
+ * kernel's olddefconfig then settles the rest (selects, defaults).
+ */
+export function enablePlan(idx: KconfigIndex, ev: KconfigEval, name: string, seen = new Set<string>()): string[] {
+  if (seen.has(name)) return [];
+  seen.add(name);
+  const defs = idx.symbols.get(name);
+  if (!defs) return [];
+  const plan: string[] = [];
+  for (const dep of unmet(ev, defs)) {
+    for (const s of positiveSymbols(dep)) {
+      const sd = idx.symbols.get(s);
+      if (!sd || ev.tri(s) > 0 || !sd.some((d) => d.prompts.length)) continue;
+      for (const x of enablePlan(idx, ev, s, seen)) if (!plan.includes(x)) plan.push(x);
+    }
+  }
+  if (!plan.includes(name)) plan.push(name);
+  return plan;
+}
+
+/** Symbols an expression needs on: not under a negation (!X) or a comparison. */
+function positiveSymbols(expr: string): string[] {
+  const out: string[] = [];
+  const walk = (x: ReturnType<typeof parseExpr>, neg: boolean) => {
+    if (x.op === 'sym') { if (!neg) out.push(x.name); }
+    else if (x.op === '!') walk(x.a, !neg);
+    else if (x.op === '&&' || x.op === '||') { walk(x.a, neg); walk(x.b, neg); }
+  };
+  walk(parseExpr(expr), false);
+  return out;
+}

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { testKernelDir } from '../support/testKernel';
 import { LspSession, startKconfigServer, uriOf } from '../support/lspClient';
@@ -67,6 +68,9 @@ test('diagnostics: a misspelt symbol, a dependency that is not met (named), a Kc
   assert.match(d.find((x) => x.range.start.line === 0)?.message ?? '', /CONFIG_HOSTFSS is not a Kconfig symbol/);
   assert.match(d.find((x) => x.range.start.line === 3)?.message ?? '', /olddefconfig will make CONFIG_MCONSOLE=n, not y: depends on PROC_FS, which is not met/);
   assert.strictEqual(d.length, 2, JSON.stringify(d.map((x) => x.message)));
+  const actions = (await s.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: frag }, range: d[1].range, context: { diagnostics: [d.find((x) => x.range.start.line === 3)] } })) as Array<{ title: string; command: { command: string; arguments: Array<{ symbols: string[] }> } }>;
+  assert.deepStrictEqual(actions.map((a) => a.title), ['Enable CONFIG_MCONSOLE with its dependencies (PROC_FS)']);
+  assert.deepStrictEqual([actions[0].command.command, actions[0].command.arguments[0].symbols], ['umlKernelDebug.enableWithDependencies', ['PROC_FS', 'MCONSOLE']]);
   const noExpert = open(path.join(tree, 'bad2.config'), '# CONFIG_PROC_FS is not set\n', 'kconfig-dotconfig');
   assert.match((await diagnosticsOf(noExpert))[0]?.message ?? '', /olddefconfig will make CONFIG_PROC_FS=y, not n: default in fs\/proc\/Kconfig/, 'without EXPERT its prompt is hidden');
   const k = open(path.join(tree, 'scratch/Kconfig'), 'config FOO\n\tbool "foo"\n\tdepends on NO_SUCH_SYMBOL\n\tfrobnicate\nendif\n', 'kconfig');
@@ -79,4 +83,23 @@ test('diagnostics: a misspelt symbol, a dependency that is not met (named), a Kc
   assert.deepStrictEqual((await diagnosticsOf(real)).map((x) => x.message), []);
   assert.match(await hover(k, 0, 0), /^$/, 'FOO is no symbol of the tree');
   assert.match(await hover(uriOf(path.join(tree, 'arch/um/Kconfig')), 127, 9), /CONFIG_HOSTFS/, 'still answering');
+});
+
+test('enable with dependencies on a copy of the .config: scripts/config, then olddefconfig; the option and its dependency are on', async () => {
+  const { enableWithDependencies, plansFor } = await import('../../src/kconfig/fix.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kconfig-enable-'));
+  try {
+    const file = path.join(dir, 'test.config');
+    const cfg = fs.readFileSync(path.join(tree, '.config'), 'utf8').replace(/^# CONFIG_EXPERT is not set$/m, 'CONFIG_EXPERT=y').replace(/^CONFIG_PROC_FS=y$/m, '# CONFIG_PROC_FS is not set').replace(/^CONFIG_MCONSOLE=y$/m, '# CONFIG_MCONSOLE is not set');
+    fs.writeFileSync(file, cfg);
+    assert.deepStrictEqual(plansFor(tree, file, ['MCONSOLE']), ['PROC_FS', 'MCONSOLE']);
+    const before = await enableWithDependencies(tree, file, ['PROC_FS', 'MCONSOLE'], true);
+    assert.strictEqual(before, cfg);
+    const after = fs.readFileSync(file, 'utf8');
+    assert.match(after, /^CONFIG_PROC_FS=y$/m);
+    assert.match(after, /^CONFIG_MCONSOLE=y$/m);
+    assert.strictEqual(fs.readFileSync(path.join(tree, '.config'), 'utf8').includes('CONFIG_MCONSOLE=y'), true, 'the tree\'s own .config is untouched');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

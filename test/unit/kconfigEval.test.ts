@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'assert';
 import { KconfigIndex, parseKconfig } from '../../src/kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig, parseExpr } from '../../src/kconfig/kconfigEval';
+import { enablePlan } from '../../src/kconfig/lang';
 
 function index(text: string): KconfigIndex {
   const f = parseKconfig(text, 'Kconfig');
@@ -84,4 +85,10 @@ test('without modules, m becomes y or n; a user value beyond visibility is cappe
   assert.strictEqual(ev.value('MODE_A').value, 'y');
   const capped = new KconfigEval(index(tree), parseDotConfig('CONFIG_MODULES=y\n# CONFIG_A is not set\nCONFIG_B=y\n'));
   assert.strictEqual(capped.value('B').value, 'n', 'B depends on A, which is n');
+});
+
+test('enable with dependencies: the off, promptable symbols an option depends on, first', () => {
+  const tree = `config PROC_FS\n\tbool "proc"\nconfig NET\n\tbool "net"\n\tdepends on !NO_NET\nconfig NO_NET\n\tbool "no net"\nconfig HIDDEN\n\tbool\nconfig MCONSOLE\n\tbool "mconsole"\n\tdepends on PROC_FS && NET && (HIDDEN || PROC_FS) && !NO_NET\n`;
+  const ev = new KconfigEval(index(tree), parseDotConfig('# CONFIG_PROC_FS is not set\n# CONFIG_NET is not set\n'));
+  assert.deepStrictEqual(enablePlan(index(tree), ev, 'MCONSOLE'), ['PROC_FS', 'NET', 'MCONSOLE']);
 });
