@@ -40,7 +40,15 @@ export function hoverText(idx: KconfigIndex, ev: KconfigEval | undefined, name: 
   const type = defs.find((d) => d.type)?.type ?? 'unknown';
   const prompt = defs.flatMap((d) => d.prompts)[0]?.value;
   const out = [`**CONFIG_${name}** (${type})${prompt ? ` — ${prompt}` : ''}`];
-  if (ev) { const v = ev.value(name); out.push(`Value: \`${v.value || '""'}\` — ${v.origin}`); }
+  if (ev) {
+    const v = ev.value(name);
+    out.push(`Value: \`${v.value || '""'}\` — ${v.origin}`);
+    // Off for good on UML: a dependency on what no UML configuration can change (symbols the
+    // architecture fixes: no prompt, or not defined for UML).
+    const fixed = (s: string) => !idx.symbols.has(s) || !(idx.symbols.get(s) ?? []).some((d) => d.prompts.length);
+    const never = unmet(ev, defs).filter((d) => /!\s*UML\b/.test(d) || symbolsOf(d).every(fixed));
+    if (v.value === 'n' && never.length) out.push(`Not available on ARCH=um: depends on ${list(never)}`);
+  }
   const deps = [...new Set(defs.flatMap((d) => d.depends))];
   if (deps.length) out.push(`Depends on: ${list(deps)}`);
   const sel = defs.flatMap((d) => d.selects.map((s) => s.value + (s.cond ? ` if ${s.cond}` : '')));
