@@ -7,12 +7,12 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { execFileSync } from 'child_process';
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, MarkupKind, DiagnosticSeverity, CompletionItemKind, SymbolKind,
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, MarkupKind, DiagnosticSeverity, CompletionItemKind, SymbolKind, DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KconfigIndex, indexKconfig, parseKconfig } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
-import { KCONFIG_KEYWORDS, Diagnostic, DocKind, allDefinedSymbols, docKindOf, enablePlan, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
+import { KCONFIG_KEYWORDS, Diagnostic, DocKind, OutlineNode, allDefinedSymbols, docKindOf, enablePlan, outline, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -207,11 +207,14 @@ connection.onCodeAction((p) => safe('code actions', () => {
 connection.onDocumentSymbol((p) => safe('symbols', () => {
   const doc = documents.get(p.textDocument.uri);
   if (!doc || kindOf(p.textDocument.uri) !== 'kconfig') return [];
-  return parseKconfig(doc.getText(), rel(p.textDocument.uri)).entries.filter((e) => e.name || e.kind === 'choice').map((e) => {
-    const range = { start: { line: e.line - 1, character: 0 }, end: { line: e.line - 1, character: 200 } };
-    return { name: e.name || `choice: ${e.prompts[0]?.value ?? ''}`, detail: e.prompts[0]?.value, kind: e.kind === 'choice' ? SymbolKind.Enum : SymbolKind.Constant, range, selectionRange: range };
-  });
-}, []));
+  // The menu tree: menus and choices holding their entries.
+  const kinds = { menu: SymbolKind.Namespace, choice: SymbolKind.Enum, config: SymbolKind.Constant, menuconfig: SymbolKind.Module, comment: SymbolKind.String };
+  const toSymbol = (n: OutlineNode): DocumentSymbol => {
+    const range = { start: { line: n.line, character: 0 }, end: { line: n.endLine, character: 0 } };
+    return { name: n.name || '(unnamed)', detail: n.detail, kind: kinds[n.kind], range, selectionRange: { start: range.start, end: range.start }, children: n.children.map(toSymbol) };
+  };
+  return outline(doc.getText()).map(toSymbol);
+}, [] as DocumentSymbol[]));
 
 connection.onDocumentLinks((p) => safe('links', () => {
   const doc = documents.get(p.textDocument.uri);

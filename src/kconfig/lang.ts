@@ -204,3 +204,39 @@ function positiveSymbols(expr: string): string[] {
   walk(parseExpr(expr), false);
   return out;
 }
+
+export interface OutlineNode { name: string; detail?: string; kind: 'menu' | 'choice' | 'config' | 'menuconfig' | 'comment'; line: number; endLine: number; children: OutlineNode[] }
+
+/** A Kconfig file's menu tree for the outline: menus and choices holding their entries. */
+export function outline(text: string): OutlineNode[] {
+  const root: OutlineNode = { name: '', kind: 'menu', line: 0, endLine: 0, children: [] };
+  const stack = [root];
+  const lines = text.split('\n');
+  const quoted = (s: string) => /"((?:[^"\\]|\\.)*)"/.exec(s)?.[1] ?? s.trim();
+  let last: OutlineNode | undefined;
+  lines.forEach((raw, i) => {
+    const m = /^\s*(menu|choice|endmenu|endchoice|config|menuconfig|comment|prompt|bool|tristate|string|int|hex)\b\s*(.*)$/.exec(raw);
+    if (!m) return;
+    const [, kw, rest] = m;
+    const top = stack[stack.length - 1];
+    if (kw === 'endmenu' || kw === 'endchoice') {
+      if (stack.length > 1) { top.endLine = i; stack.pop(); }
+      last = undefined;
+    } else if (kw === 'menu' || kw === 'choice') {
+      const n: OutlineNode = { name: kw === 'menu' ? quoted(rest) : 'choice', kind: kw, line: i, endLine: i, children: [] };
+      top.children.push(n);
+      stack.push(n);
+      last = kw === 'choice' ? n : undefined;
+    } else if (kw === 'config' || kw === 'menuconfig' || kw === 'comment') {
+      last = { name: kw === 'comment' ? quoted(rest) : rest.trim(), kind: kw, line: i, endLine: i, children: [] };
+      top.children.push(last);
+    } else if (last && /"/.test(rest) && !last.detail) {
+      // The entry's prompt (or a choice's) as its detail.
+      last.detail = quoted(rest);
+      if (last.kind === 'choice') last.name = `choice: ${last.detail}`;
+    }
+  });
+  const close = (n: OutlineNode, end: number) => { for (const c of n.children) close(c, c.kind === 'menu' || c.kind === 'choice' ? Math.max(c.endLine, c.line) : c.line); if (n.endLine < n.line) n.endLine = end; };
+  close(root, lines.length - 1);
+  return root.children;
+}

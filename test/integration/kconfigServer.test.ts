@@ -41,6 +41,10 @@ test('hover on HOSTFS in Kconfig and on IS_ENABLED(CONFIG_HOSTFS) in C: prompt, 
   assert.match(h, /Value: `y` — assigned in \.config/);
   assert.match(h, /Defined in arch\/um\/Kconfig:128/);
   assert.match(h, /While the User-Mode Linux port uses its own root file system/);
+  // The outline: the menu tree, HOSTFS inside its menu.
+  const outline = (await s.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: k } })) as Array<{ name: string; children?: Array<{ name: string }> }>;
+  const menu = outline.find((n) => n.children?.some((c) => c.name === 'HOSTFS'));
+  assert.ok(menu && menu.name === 'UML-specific options', JSON.stringify(outline.map((n) => n.name)));
   const c = open(path.join(tree, 'fs/scratch.c'), 'if (IS_ENABLED(CONFIG_HOSTFS))\n\treturn 0;\n', 'c');
   assert.match(await hover(c, 0, 20), /^\*\*CONFIG_HOSTFS\*\* \(tristate\)/);
 });

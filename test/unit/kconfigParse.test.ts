@@ -81,3 +81,17 @@ test('problems: unbalanced blocks, unknown keywords, attributes outside an entry
     [6, 'endmenu without menu'],
   ]);
 });
+
+test('outline: the menu tree, menus and choices holding their entries, prompts as details', async () => {
+  const { outline } = await import('../../src/kconfig/lang.js');
+  const tree = outline(SRC);
+  const brief = (ns: ReturnType<typeof outline>): unknown => ns.map((n) => (n.children.length ? [n.name, brief(n.children)] : `${n.name}${n.detail ? ` (${n.detail})` : ''}`));
+  assert.deepStrictEqual(brief(tree), [
+    'HOSTFS (Host filesystem)',
+    'MCONSOLE (Management console)',
+    ['Network', ['NET_A (a \\"quoted\\" prompt)']],
+    'needs X',
+    ['choice: Mode', ['MODE_A (A)']],
+  ]);
+  assert.deepStrictEqual([tree[2].line, tree[2].endLine], [19, 26], 'the menu spans to its endmenu (0-based lines)');
+});
