@@ -1,6 +1,6 @@
 // Commands that start sessions: debug, run without debugging (also the Instances view's buttons).
 import * as vscode from 'vscode';
-import { launchConfigurationFor } from './provider';
+import { launchConfigurationFor, savedSources } from './provider';
 
 async function start(noDebug: boolean): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -12,5 +12,6 @@ export function registerSessionCommands(ctx: vscode.ExtensionContext): void {
   ctx.subscriptions.push(
     vscode.commands.registerCommand('umlKernelDebug.startDebugging', () => start(false)),
     vscode.commands.registerCommand('umlKernelDebug.runWithoutDebugging', () => start(true)),
+    vscode.workspace.onDidSaveTextDocument((d) => savedSources.note(d.uri.fsPath)),
   );
 }

@@ -8,8 +8,12 @@ import { umlDir } from '../config';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
 import { confirmXsave } from '../hostcompat/xsaveFix';
+import { SavedSources, kernelStaleness } from './staleness';
 
 const warnedNoScripts = new Set<string>();
+
+/** Sources saved in this window (for the stale-kernel warning); fed by the extension. */
+export const savedSources = new SavedSources();
 
 export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
   type: 'uml',
@@ -37,6 +41,16 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
       const act = await vscode.window.showErrorMessage(`${config.kernel} has no debug info: breakpoints, stacks and variables need CONFIG_DEBUG_INFO.`, 'Check Kernel Config');
       if (act) await vscode.commands.executeCommand('umlKernelDebug.checkConfig');
       return undefined;
+    }
+    // A kernel older than its .config or than sources saved here: build first?
+    const stale = !config.preLaunchTask && kernelStaleness(config.kernel, savedSources);
+    if (stale) {
+      const act = await vscode.window.showWarningMessage(`The kernel may be out of date: ${stale}.`, { modal: true, detail: 'Build it first (the "uml: linux" task), or debug the kernel as it is.' }, 'Build First', 'Debug Anyway');
+      if (!act) return undefined;
+      if (act === 'Build First' && folder) {
+        await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'linux' }, folder));
+        return undefined;
+      }
     }
     const dir = path.dirname(fs.realpathSync(config.kernel));
     if (!fs.existsSync(path.join(dir, 'vmlinux-gdb.py')) && !warnedNoScripts.has(dir)) {
