@@ -49,7 +49,7 @@ echo "test-kernel: configuring (defconfig + $(basename "$fragment"))" >&2
 make ARCH=um SUBARCH=x86_64 defconfig >&2
 ARCH=um scripts/kconfig/merge_config.sh -m .config "$fragment" >&2
 make ARCH=um SUBARCH=x86_64 olddefconfig >&2
-for opt in DEBUG_INFO GDB_SCRIPTS HOSTFS MCONSOLE MAGIC_SYSRQ DEBUG_FS LKDTM; do
+for opt in DEBUG_INFO GDB_SCRIPTS HOSTFS MCONSOLE MAGIC_SYSRQ DEBUG_FS LKDTM UML_TIME_TRAVEL_SUPPORT; do
   grep -q "^CONFIG_$opt=y" .config || { echo "test-kernel: CONFIG_$opt did not stick in .config" >&2; exit 1; }
 done
 echo "test-kernel: building (about 10-12 minutes on 2 cores)" >&2

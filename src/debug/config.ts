@@ -18,6 +18,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   sourceFileMap?: Record<string, string>;
   /** Where module .ko files are found for their symbols; default: the kernel's build directory. */
   moduleSearchPath?: string[];
+  /** UML time-travel: off (default), basic, inf-cpu. */
+  timeTravel?: 'off' | 'basic' | 'inf-cpu';
   /** Where UML keeps instance directories; default ~/.uml (UML's uml_dir= switch moves it). */
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */

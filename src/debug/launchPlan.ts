@@ -79,7 +79,8 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   const gdbPath = a.gdbPath ?? 'gdb';
   if (!a.noDebug) requireGdb(gdbPath);
   const awaitingTty = consoleMode === 'integratedTerminal' && !a.noDebug;
-  const cmdline = { rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs };
+  if (a.timeTravel && a.timeTravel !== 'off') requireTimeTravel(kernel.buildDir);
+  const cmdline = { rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs, timeTravel: a.timeTravel };
   // kernelCmdline checks mem, umid and every argument; with a stand-in for the terminal's tty,
   // the only part still to come.
   const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS }
@@ -107,6 +108,15 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
     indexCacheDir: gdbinitInput.indexCacheDir,
     console: consoleMode, awaitingTty, stopOnEntry: !!a.stopOnEntry, cmdline, gdbinitInput,
   };
+}
+
+/** time-travel is a kernel option: say so before booting a kernel without it (its .config tells). */
+function requireTimeTravel(buildDir: string): void {
+  const cfg = path.join(buildDir, '.config');
+  if (!fs.existsSync(cfg)) return;  // a kernel without its tree: UML will say
+  if (!/^CONFIG_UML_TIME_TRAVEL_SUPPORT=y$/m.test(fs.readFileSync(cfg, 'utf8'))) {
+    throw new ConfigError(`"timeTravel" needs a kernel built with CONFIG_UML_TIME_TRAVEL_SUPPORT=y, which ${cfg} does not have: enable "Support time-travel mode" (make ARCH=um menuconfig, UML-specific options; it needs RAID6_PQ_BENCHMARK off) and rebuild, or remove "timeTravel" from launch.json.`);
+  }
 }
 
 function requireGdb(gdbPath: string): void {

@@ -16,7 +16,11 @@ export interface KernelCmdlineInput {
   umid: string;
   kernelArgs?: string[];
   console: ConsoleWiring;
+  /** UML time-travel: guest time stands still while the debugger holds it (CONFIG_UML_TIME_TRAVEL_SUPPORT). */
+  timeTravel?: TimeTravel;
 }
+
+export type TimeTravel = 'off' | 'basic' | 'inf-cpu';
 
 export class ConfigError extends Error {}
 
@@ -63,6 +67,9 @@ export function kernelCmdline(c: KernelCmdlineInput): string[] {
   if (c.console.kind === 'fds') args.push(`con0=fd:${c.console.inFd},fd:${c.console.outFd}`);
   else if (c.console.kind === 'tty') { checkArg(c.console.path, 'console tty'); args.push(`con0=tty:${c.console.path}`); }
   else args.push('con0=fd:0,fd:1');
+  if (c.timeTravel === 'basic') args.push('time-travel');
+  else if (c.timeTravel === 'inf-cpu') args.push('time-travel=inf-cpu');
+  else if (c.timeTravel && c.timeTravel !== 'off') throw new ConfigError(`"timeTravel": "${c.timeTravel}" is not one of off, basic, inf-cpu (launch.json).`);
   for (const a of c.kernelArgs ?? []) {
     checkArg(a, 'kernelArgs entry');
     args.push(a);

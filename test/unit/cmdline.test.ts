@@ -47,3 +47,11 @@ test('uml_dir= moves the instance directory', () => {
   assert.strictEqual(umlDirFromArgs(['mem=1M'], '/home/u'), '/home/u/.uml');
   assert.strictEqual(umlDirFromArgs(['uml_dir=/run/uml/'], '/home/u'), '/run/uml');
 });
+
+test('time travel: basic and inf-cpu as UML\'s switches, off adds nothing, anything else is refused', () => {
+  const args = (t?: string) => kernelCmdline({ ...base, rootfsKind: 'none', timeTravel: t as never });
+  assert.deepStrictEqual(args('basic').slice(-1), ['time-travel']);
+  assert.deepStrictEqual(args('inf-cpu').slice(-1), ['time-travel=inf-cpu']);
+  assert.deepStrictEqual(args('off'), args(undefined));
+  assert.throws(() => args('fast'), /"timeTravel": "fast" is not one of off, basic, inf-cpu/);
+});
