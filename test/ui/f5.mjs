@@ -34,26 +34,10 @@ export async function run(s, ctx) {
     await s.shot('workbench');
   });
 
-  await s.step('open fs/proc/cmdline.c with Quick Open', async () => {
-    await page.click('.part.editor');
-    await page.keyboard.press('Control+P');
-    const box = await s.quickInput();
-    await box.fill('fs/proc/cmdline.c');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'cmdline.c' }).filter({ hasText: 'fs/proc' }).first();
-    await row.waitFor({ timeout: 90000 }); // the first file search indexes the whole tree
-    await row.click();
-    await page.waitForSelector('.tab.active[aria-label*="cmdline.c"]', { timeout: 30000 });
-    await page.waitForSelector('.part.editor .monaco-editor .view-lines', { timeout: 30000 });
-    await sleep(1000);
-  });
+  await s.step('open fs/proc/cmdline.c with Quick Open', () => s.openFile('fs/proc/cmdline.c'));
 
   await s.step('F9 on line 9 (breakpoint in cmdline_proc_show)', async () => {
-    await page.click('.part.editor .monaco-editor .view-lines');
-    await page.keyboard.press('Control+G');
-    const box = await s.quickInput();
-    await box.fill(':9');
-    await page.keyboard.press('Enter');
-    await sleep(500);
+    await s.goToLine(9);
     await page.keyboard.press('F9');
     await waitUntil('a breakpoint glyph in the editor', async () => (await page.locator('.part.editor .codicon-debug-breakpoint').count()) > 0, 10000, 250);
     const line = await lineOf(page, '.part.editor .codicon-debug-breakpoint');

@@ -263,6 +263,32 @@ export class UiSession {
     await sleep(400);
   }
 
+  /** Opens a file of the workspace with Quick Open (`rel`: its path in the folder). */
+  async openFile(rel) {
+    const page = this.page;
+    await page.click('.part.editor');
+    await page.keyboard.press('Control+P');
+    const box = await this.quickInput();
+    await box.fill(rel);
+    const base = rel.split('/').pop();
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).filter({ hasText: rel.split('/').slice(0, -1).join('/') }).first();
+    await row.waitFor({ timeout: 90000 });  // the first file search indexes the whole tree
+    await row.click();
+    await page.waitForSelector(`.tab.active[aria-label*="${base}"]`, { timeout: 30000 });
+    await page.waitForSelector('.part.editor .monaco-editor .view-lines', { timeout: 30000 });
+    await sleep(800);
+  }
+
+  /** Moves the cursor of the active editor to a line (Go to Line). */
+  async goToLine(line) {
+    await this.page.click('.part.editor .monaco-editor .view-lines');
+    await this.page.keyboard.press('Control+G');
+    const box = await this.quickInput();
+    await box.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await sleep(500);
+  }
+
   /** Shows the Terminal panel (its tab if the panel is open, else the palette). */
   async showTerminalPanel() {
     const tab = this.page.locator('.part.panel .composite-bar a.action-label[aria-label^="Terminal"]');

@@ -6,34 +6,11 @@ import { sleep, waitUntil } from './harness.mjs';
 export const name = 'kconfig';
 export const timeoutMs = 4 * 60 * 1000;
 
-async function openFile(s, rel) {
-  const { page } = s;
-  await page.click('.part.editor');
-  await page.keyboard.press('Control+P');
-  const box = await s.quickInput();
-  await box.fill(rel);
-  const base = rel.split('/').pop();
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).filter({ hasText: rel.split('/').slice(0, -1).join('/') }).first();
-  await row.waitFor({ timeout: 90000 });
-  await row.click();
-  await page.waitForSelector(`.tab.active[aria-label*="${base}"]`, { timeout: 30000 });
-  await sleep(800);
-}
-
-async function goToLine(s, line) {
-  await s.page.click('.part.editor .monaco-editor .view-lines');
-  await s.page.keyboard.press('Control+G');
-  const box = await s.quickInput();
-  await box.fill(`:${line}`);
-  await s.page.keyboard.press('Enter');
-  await sleep(300);
-}
-
 export async function run(s, ctx) {
   const { page } = s;
   await s.step('open the kernel tree and arch/um/Kconfig (the Kconfig language, colored)', async () => {
     await s.openWorkbench(ctx.tree);
-    await openFile(s, 'arch/um/Kconfig');
+    await s.openFile('arch/um/Kconfig');
     await waitUntil('the Kconfig language mode', async () => (await s.texts('.statusbar-item')).some((t) => /^Kconfig$/.test(t)), 20000, 250)
       .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts('.statusbar-item'))}`); });
     const tokens = await page.$$eval('.part.editor .view-line span span', (els) => new Set(els.map((e) => e.className)).size);
@@ -41,7 +18,7 @@ export async function run(s, ctx) {
   });
 
   await s.step('hover on HOSTFS: prompt, value from .config, help', async () => {
-    await goToLine(s, 128);
+    await s.goToLine(128);
     // The symbol's word on the current line: hover it with the mouse.
     const word = page.locator('.part.editor .view-line span', { hasText: /^HOSTFS$/ }).first();
     await word.waitFor({ timeout: 10000 });
@@ -60,8 +37,8 @@ export async function run(s, ctx) {
   });
 
   await s.step('F12 on obj-$(CONFIG_HOSTFS) in fs/Makefile lands in arch/um/Kconfig at HOSTFS', async () => {
-    await openFile(s, 'fs/Makefile');
-    await goToLine(s, 122);
+    await s.openFile('fs/Makefile');
+    await s.goToLine(122);
     const sym = page.locator('.part.editor .view-line span', { hasText: /CONFIG_HOSTFS/ }).first();
     await sym.waitFor({ timeout: 10000 });
     await sym.click();

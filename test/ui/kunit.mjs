@@ -4,7 +4,7 @@
 // inside list_test_list_init stops at a breakpoint there; Continue, and the case is passed.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { REPO, processesNamed, waitUntil, sleep } from './harness.mjs';
+import { REPO, processesNamed, waitUntil } from './harness.mjs';
 
 export const name = 'kunit';
 export const timeoutMs = 8 * 60 * 1000;
@@ -38,15 +38,7 @@ export async function run(s, ctx) {
   });
 
   await s.step('open lib/list-test.c and run the tests in it', async () => {
-    await page.click('.part.editor');
-    await page.keyboard.press('Control+P');
-    const box = await s.quickInput();
-    await box.fill('lib/list-test.c');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'list-test.c' }).first();
-    await row.waitFor({ timeout: 90000 });
-    await row.click();
-    await page.waitForSelector('.tab.active[aria-label*="list-test.c"]', { timeout: 30000 });
-    await sleep(1000);
+    await s.openFile('lib/list-test.c');
     await s.palette('Test: Run Tests in Current File');
     // The suite's row in the explorer shows its result once kunit.py has run it.
     await showTesting();
@@ -59,12 +51,7 @@ export async function run(s, ctx) {
   });
 
   await s.step('Debug Test at Cursor in list_test_list_init stops at its breakpoint; Continue; passed', async () => {
-    await page.click('.part.editor .monaco-editor .view-lines');
-    await page.keyboard.press('Control+G');
-    const box = await s.quickInput();
-    await box.fill(':19');
-    await page.keyboard.press('Enter');
-    await sleep(500);
+    await s.goToLine(19);
     await page.keyboard.press('F9');
     await s.palette('Test: Debug Test at Cursor');
     await waitUntil('the Call Stack in list_test_list_init', async () => (await s.texts(s.paneRows('Call Stack'))).some((r) => /^Stack Frame list_test_list_init\b/.test(r)), 240000, 500)
