@@ -10,7 +10,7 @@ import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, MarkupKind, DiagnosticSeverity, CompletionItemKind, SymbolKind, DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KconfigIndex, indexKconfig, parseKconfig } from './kconfig/kconfigParse';
+import { KconfigIndex, indexKconfig, parseKconfig, umlVariables } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
 import { KCONFIG_KEYWORDS, Diagnostic, DocKind, OutlineNode, allDefinedSymbols, docKindOf, enablePlan, outline, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
 
@@ -94,6 +94,16 @@ function safe<T>(what: string, fn: () => T, fallback: T): T {
   try { return fn(); } catch (e) { connection.console.error(`${what}: ${(e as Error).stack ?? e}`); return fallback; }
 }
 
+/**
+ * The evaluation a .config or fragment document stands for: a full .config alone; a fragment
+ * merged over the build's .config, as merge_config.sh does.
+ */
+function dotConfigEval(doc: TextDocument, index: KconfigIndex): { ev: KconfigEval; full: boolean } {
+  const own = parseDotConfig(doc.getText());
+  const full = own.size > 500 || path.basename(toPath(doc.uri)) === '.config';
+  return { ev: new KconfigEval(index, full ? own : new Map([...built, ...own]), built), full };
+}
+
 function validate(doc: TextDocument): void {
   safe('diagnostics', () => {
     const index = ensureIndex();
@@ -110,10 +120,7 @@ function validate(doc: TextDocument): void {
       }
       diags = kconfigDiagnostics(doc.getText(), r, index, (sym) => definedAnywhere().has(sym));
     } else if (kind === 'dotconfig') {
-      // A full .config stands alone; a fragment is merged over the build's .config, as merge_config does.
-      const own = parseDotConfig(doc.getText());
-      const full = own.size > 500 || path.basename(toPath(doc.uri)) === '.config';
-      diags = dotConfigDiagnostics(doc.getText(), index, new KconfigEval(index, full ? own : new Map([...built, ...own]), built));
+      diags = dotConfigDiagnostics(doc.getText(), index, dotConfigEval(doc, index).ev);
     }
     connection.sendDiagnostics({
       uri: doc.uri,
@@ -187,9 +194,7 @@ connection.onCompletion((p) => safe('completion', () => {
 connection.onCodeAction((p) => safe('code actions', () => {
   const doc = documents.get(p.textDocument.uri);
   if (!doc || !idx || kindOf(p.textDocument.uri) !== 'dotconfig') return [];
-  const own = parseDotConfig(doc.getText());
-  const full = own.size > 500 || path.basename(toPath(doc.uri)) === '.config';
-  const docEv = new KconfigEval(idx, full ? own : new Map([...built, ...own]), built);
+  const { ev: docEv, full } = dotConfigEval(doc, idx);
   const out = [];
   for (const d of p.context.diagnostics) {
     const m = /^olddefconfig will make CONFIG_(\w+)=n, not [ym]/.exec(d.message);
@@ -219,7 +224,7 @@ connection.onDocumentSymbol((p) => safe('symbols', () => {
 connection.onDocumentLinks((p) => safe('links', () => {
   const doc = documents.get(p.textDocument.uri);
   if (!doc || kindOf(p.textDocument.uri) !== 'kconfig') return [];
-  const vars: Record<string, string> = { srctree: tree, SRCARCH: 'um', ARCH: 'um', HEADER_ARCH: 'x86', SUBARCH: 'x86' };
+  const vars = umlVariables(tree);
   const out: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; target: string }> = [];
   doc.getText().split('\n').forEach((l, i) => {
     const m = /^(\s*(o?r?source)\s+")([^"]+)"/.exec(l);
