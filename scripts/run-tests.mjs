@@ -36,7 +36,10 @@ const files = nodeDirs.flatMap((d) => {
 });
 if (nodeDirs.length) {
   if (!files.length) { console.error('no test files found'); process.exit(1); }
-  const r = await capture(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', '--test-timeout=600000', ...files]);
+  // fileEnd fails a file that leaves a process behind (and kills it); force-exit keeps a handle
+  // left open in the test process from holding the run until the timeout.
+  const fileEnd = join(root, 'out', 'test', 'support', 'fileEnd.js');
+  const r = await capture(process.execPath, ['--require', fileEnd, '--test', '--test-force-exit', '--test-reporter=tap', '--test-concurrency=1', '--test-timeout=600000', ...files]);
   passed += Number(/^# pass (\d+)/m.exec(r.out)?.[1] ?? 0);
   failed += Number(/^# fail (\d+)/m.exec(r.out)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(r.out)?.[1] ?? 0);
   ok &&= r.code === 0;

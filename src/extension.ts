@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { UmlDebugSession } from './debug/session';
 import { UmlConfigurationProvider } from './launchConfig/provider';
 import { registerSessionCommands } from './launchConfig/commands';
+import { rebuildIfStale } from './launchConfig/rebuild';
 import { openConsoleTerminal, registerConsoleTerminals } from './launchConfig/consoleTerminal';
 import { InstancesProvider } from './views/instancesView';
 import { registerInstanceCommands, trackOwnedInstances } from './views/instanceCommands';
@@ -27,7 +28,13 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
     vscode.debug.registerDebugConfigurationProvider('uml', provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory('uml', {
       // Inline: no second Node process; the same session class runs standalone in dist/debugAdapter.js.
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession({ openTerminal: openConsoleTerminal })),
+      createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession({
+        openTerminal: openConsoleTerminal,
+        beforeRestart: async () => {
+          const r = await rebuildIfStale(session.configuration, session.workspaceFolder, 'Restart');
+          if (!r.ok) throw new Error(r.message);
+        },
+      })),
     }),
   );
   registerConsoleTerminals(context);

@@ -13,6 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KconfigIndex, indexKconfig, parseKconfig, umlVariables } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
 import { KCONFIG_KEYWORDS, Diagnostic, DocKind, OutlineNode, allDefinedSymbols, docKindOf, enablePlan, outline, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
+import { walkFilesSync } from './uml/treeWalk';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -70,15 +71,9 @@ let anywhere: Set<string> | undefined;
 function definedAnywhere(): Set<string> {
   if (anywhere) return anywhere;
   const files: Array<{ text: string }> = [];
-  const walk = (dir: string, depth: number) => {
-    let entries: fs.Dirent[];
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      if (e.isDirectory() && depth < 10 && !e.name.startsWith('.')) walk(path.join(dir, e.name), depth + 1);
-      else if (e.isFile() && e.name.startsWith('Kconfig')) { try { files.push({ text: fs.readFileSync(path.join(dir, e.name), 'utf8') }); } catch { /* gone */ } }
-    }
-  };
-  walk(tree, 0);
+  walkFilesSync(tree, (p, name) => {
+    if (name.startsWith('Kconfig')) { try { files.push({ text: fs.readFileSync(p, 'utf8') }); } catch { /* gone */ } }
+  }, { maxDepth: 10 });
   anywhere = allDefinedSymbols(files);
   return anywhere;
 }

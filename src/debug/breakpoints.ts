@@ -35,6 +35,8 @@ export function parseLogMessage(msg: string): Array<{ text: string } | { expr: s
 
 export interface BreakpointSpec {
   location: string;
+  /** A source breakpoint's line as the user set it. */
+  line?: number;
   condition?: string;
   hitCondition?: string;
   logMessage?: string;
@@ -53,12 +55,15 @@ export class Breakpoints {
 
   /** What each of our breakpoints last looked like to the client (verified, line). */
   private shown = new Map<number, DebugProtocol.Breakpoint>();
+  /** The line each source breakpoint was set on, to say when gdb bound it elsewhere. */
+  private requested = new Map<number, number>();
 
   /** warn: a failure the user should know of (a breakpoint that may stay in gdb). */
   constructor(private readonly mi: MiCommands, private readonly warn: (message: string) => void = () => undefined) {}
 
   /** gdb changed breakpoint `num` (=breakpoint-modified): the new view if the client must hear of it. */
   modified(num: number, bp: DebugProtocol.Breakpoint): DebugProtocol.Breakpoint | undefined {
+    bp = explainPlace(bp, this.requested.get(num));
     const before = this.shown.get(num);
     // Every hit also modifies a breakpoint (its hit count): only verification and place matter.
     if (!before || (before.verified === bp.verified && before.line === bp.line && before.source?.path === bp.source?.path)) return undefined;
@@ -84,7 +89,7 @@ export class Breakpoints {
   }
 
   async setSource(path: string, bps: DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
-    return this.setGroup(`source:${path}`, bps.map((bp) => ({ location: `${path}:${bp.line}`, condition: bp.condition, hitCondition: bp.hitCondition, logMessage: bp.logMessage })));
+    return this.setGroup(`source:${path}`, bps.map((bp) => ({ location: `${path}:${bp.line}`, line: bp.line, condition: bp.condition, hitCondition: bp.hitCondition, logMessage: bp.logMessage })));
   }
 
   async setFunctions(bps: DebugProtocol.FunctionBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
@@ -153,7 +158,8 @@ export class Breakpoints {
       const { number: num, raw } = await this.mi.breakInsert(b);
       if (logMessage) this.logMessages.set(num, logMessage);
       if (spec.hitCondition) this.hitCounts.set(num, { ignore: parseHitCondition(spec.hitCondition).ignore, hits: 0 });
-      const bp = toDap(raw, num);
+      if (spec.line) this.requested.set(num, spec.line);
+      const bp = explainPlace(toDap(raw, num), spec.line);
       this.shown.set(num, bp);
       return bp;
     } catch (e) {
@@ -164,7 +170,7 @@ export class Breakpoints {
 
   private async remove(nums: number[]): Promise<void> {
     if (!nums.length) return;
-    for (const n of nums) { this.logMessages.delete(n); this.hitCounts.delete(n); this.shown.delete(n); }
+    for (const n of nums) { this.logMessages.delete(n); this.hitCounts.delete(n); this.shown.delete(n); this.requested.delete(n); }
     await this.mi.breakDelete(nums).catch((e: Error) => this.warn(`Could not remove breakpoint${nums.length > 1 ? 's' : ''} ${nums.join(', ')} from gdb (${e.message}): it may still stop the guest.`));
   }
 }
@@ -180,6 +186,17 @@ export function toDap(b: MiTuple, num: number): DebugProtocol.Breakpoint {
   if (full) bp.source = { path: full };
   if (str(loc.addr) && str(loc.addr) !== '<PENDING>' && str(loc.addr) !== '<MULTIPLE>') bp.instructionReference = str(loc.addr);
   if (pending) bp.message = `Pending: ${str(b.pending) ?? str(b['original-location'])} is not in the loaded kernel (yet).`;
+  return bp;
+}
+
+/**
+ * A source breakpoint gdb bound to another line than the one set (no code there in this build:
+ * the source was edited, or the kernel rebuilt), or could no longer bind: the message says so.
+ */
+export function explainPlace(bp: DebugProtocol.Breakpoint, requested: number | undefined): DebugProtocol.Breakpoint {
+  if (!requested) return bp;
+  if (!bp.verified) return { ...bp, message: `No code for line ${requested} in the kernel gdb has loaded (edited and rebuilt, or not built in): the breakpoint waits.` };
+  if (bp.line && bp.line !== requested) return { ...bp, message: `No code at line ${requested} in this build: the breakpoint moved to line ${bp.line}.` };
   return bp;
 }
 

@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, hex } from '../gdb/commands';
 import { KernelModule } from '../gdb/kernelPython';
+import { walkFilesSync } from '../uml/treeWalk';
 
 /** How module names and .ko file names compare (the kernel writes '_' where files have '-'). */
 export const moduleKey = (name: string) => name.replace(/\.ko$/, '').replace(/-/g, '_');
@@ -26,15 +27,7 @@ export function findModuleFiles(dirs: string[]): Map<string, string> {
         if (fs.existsSync(ko)) { add(ko); listed++; }
       }
     }
-    const walk = (d: string, depth: number) => {
-      let entries: fs.Dirent[];
-      try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
-      for (const e of entries) {
-        if (e.isDirectory() && depth < 8 && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path.join(d, e.name), depth + 1);
-        else if (e.isFile() && e.name.endsWith('.ko')) add(path.join(d, e.name));
-      }
-    };
-    if (!listed) walk(dir, 0);
+    if (!listed) walkFilesSync(dir, (p, name) => { if (name.endsWith('.ko')) add(p); }, { maxDepth: 8, skipDir: (_p, name) => name === 'node_modules' });
   }
   return found;
 }

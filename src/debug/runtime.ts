@@ -22,6 +22,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
+function stampOf(file: string): string | undefined {
+  try { const s = fs.statSync(file); return `${s.mtimeMs}:${s.size}`; } catch { return undefined; }
+}
+
 /**
  * Events: 'stopped' (MiRecord, a stop the user should see), 'output' (text, category),
  * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple),
@@ -39,6 +43,8 @@ export class UmlRuntime extends EventEmitter {
   private disposed = false;
   private earlyFifo: string | undefined;
   private earlyStream: fs.ReadStream | undefined;
+  /** The kernel binary as gdb loaded it (mtime and size): a restart notices a rebuild. */
+  private kernelStamp: string | undefined;
 
   private readonly stopTimeoutMs: number;
   private readonly cancelWarm = new AbortController();
@@ -68,6 +74,7 @@ export class UmlRuntime extends EventEmitter {
     fs.writeFileSync(path.join(p.sessionDir, HELPER_FILE), KERNEL_PY);
     // A kernel gdb's index cache has not seen: fill the cache in a gdb of its own first (about
     // 0.6 s), so the session's gdb loads it warm and the first stop does not wait seconds.
+    this.kernelStamp = stampOf(p.kernel.kernel);
     const warm: WarmResult = await (this.opts.warmIndex ?? warmIndex)(p.kernel.kernel, p.indexCacheDir, { gdbPath: p.gdbPath, signal: this.cancelWarm.signal });
     this.emit('phase', 'index-cache', warm);
     if (this.disposed) throw new Error('The session ended before gdb started.');
@@ -132,12 +139,23 @@ export class UmlRuntime extends EventEmitter {
   /**
    * Reboots the guest under the same gdb: the kernel and all its host processes end (gdb's
    * `kill`, then every process of the umid), its instance directory goes, and the kernel runs
-   * again with the same command line, console and breakpoints. Symbols stay loaded.
+   * again with the same command line, console and breakpoints. Symbols stay loaded, unless the
+   * kernel was rebuilt meanwhile: then gdb re-reads them at `run` and re-binds every breakpoint
+   * by its file and line or function (breakpoint-modified says where each one is now).
    */
   restart(): Promise<void> {
     if (this.plan.mode !== 'launch') return Promise.reject(new Error('Restart reboots a kernel this session started; an attached kernel is not ours to reboot (detach and attach again).'));
     return this.exclusive(async () => {
       if (this.state === 'running') await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt before restart').catch(() => undefined);
+      const kernel = this.plan.kernel.kernel;
+      const stamp = stampOf(kernel);
+      if (stamp !== this.kernelStamp) {
+        this.kernelStamp = stamp;
+        this.emit('output', `${path.basename(kernel)} was rebuilt since gdb loaded it: gdb re-reads its symbols and re-binds the breakpoints before the guest boots again.\n`, 'console');
+        // The new build-id is new to gdb's index cache too: fill it first, as a launch does.
+        const warm = await (this.opts.warmIndex ?? warmIndex)(kernel, this.plan.indexCacheDir, { gdbPath: this.plan.gdbPath, signal: this.cancelWarm.signal });
+        this.emit('phase', 'index-cache', warm);
+      }
       await this.mi.consoleExec('kill');  // no *stopped: the session does not end
       killInstance(this.plan.umlDir, this.plan.umid, this.inferiorPid ? [this.inferiorPid] : []);
       this.inferiorPid = undefined;

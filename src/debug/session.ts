@@ -64,7 +64,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   private paths = new ClientPaths();
 
   /** openTerminal: the extension host opens the console terminal itself (no shell in between, faster than runInTerminal). */
-  constructor(private readonly opts: { openTerminal?: OpenTerminal } = {}) {
+  /** beforeRestart: the extension host rebuilds a stale kernel first (throws: the build failed). */
+  constructor(private readonly opts: { openTerminal?: OpenTerminal; beforeRestart?: () => Promise<void> } = {}) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -308,6 +309,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   /** Reboots the guest under the same gdb (faster than Stop and F5: symbols stay loaded). */
   protected async restartRequest(response: DebugProtocol.RestartResponse): Promise<void> {
     await this.handle(response, async () => {
+      // A failed rebuild leaves the running guest as it is.
+      await this.opts.beforeRestart?.();
       this.variables.reset();
       this.breakpoints.resetHits();
       this.stops.reset();

@@ -3,8 +3,9 @@
 // .test_cases = NAME }`, registered by kunit_test_suite(s)(...). Lines are 1-based; a case
 // points at its test function when the file defines it, else at its KUNIT_CASE line.
 
-import { promises as fsp, Dirent } from 'fs';
+import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { walkFiles } from '../uml/treeWalk';
 
 export interface KunitCase { name: string; line: number; param: boolean }
 export interface KunitSuite { name: string; line: number; variable: string; cases: KunitCase[] }
@@ -58,17 +59,7 @@ export function discoverKunit(source: string): KunitSuite[] {
  */
 export async function candidateFiles(tree: string, cancelled: () => boolean = () => false): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    if (cancelled()) return;
-    let entries: Dirent[];
-    try { entries = await fsp.readdir(dir, { withFileTypes: true }); } catch { return; }
-    await Promise.all(entries.map(async (e) => {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) { if (!e.name.startsWith('.')) await walk(p); }
-      else if (e.name.endsWith('.c') && /test|kunit/i.test(path.relative(tree, p))) out.push(p);
-    }));
-  };
-  await walk(tree);
+  await walkFiles(tree, (p, name) => { if (name.endsWith('.c') && /test|kunit/i.test(path.relative(tree, p))) out.push(p); }, { stop: cancelled });
   return out.sort();
 }
 

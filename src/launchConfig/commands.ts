@@ -1,6 +1,7 @@
 // Commands that start sessions: debug, run without debugging (also the Instances view's buttons).
 import * as vscode from 'vscode';
-import { launchConfigurationFor, savedSources } from './provider';
+import { launchConfigurationFor } from './provider';
+import { savedSources } from './rebuild';
 
 async function start(noDebug: boolean): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -8,12 +8,10 @@ import { umlDir } from '../config';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
 import { confirmXsave } from '../hostcompat/xsaveFix';
-import { SavedSources, kernelStaleness } from './staleness';
+import { kernelStaleness } from './staleness';
+import { rebuildIfStale, savedSources } from './rebuild';
 
 const warnedNoScripts = new Set<string>();
-
-/** Sources saved in this window (for the stale-kernel warning); fed by the extension. */
-export const savedSources = new SavedSources();
 
 export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
   type: 'uml',
@@ -42,8 +40,16 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
       if (act) await vscode.commands.executeCommand('umlKernelDebug.checkConfig');
       return undefined;
     }
-    // A kernel older than its .config or than sources saved here: build first?
-    const stale = !config.preLaunchTask && kernelStaleness(config.kernel, savedSources);
+    // A kernel older than its .config or than sources saved here: build it first; a failed
+    // build starts nothing.
+    const built = await rebuildIfStale(config, folder, 'F5');
+    if (!built.ok) {
+      const act = await vscode.window.showErrorMessage(built.message!, 'Show Problems');
+      if (act) await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return undefined;
+    }
+    // Stale but not buildable from this folder (a kernel elsewhere), or "rebuild": "never": ask.
+    const stale = !built.built && !config.preLaunchTask && kernelStaleness(config.kernel, savedSources);
     if (stale) {
       const act = await vscode.window.showWarningMessage(`The kernel may be out of date: ${stale}.`, { modal: true, detail: 'Build it first (the "uml: linux" task), or debug the kernel as it is.' }, 'Build First', 'Debug Anyway');
       if (!act) return undefined;

@@ -1,5 +1,6 @@
 // ARCH=um make targets as task definitions, resolved to argument arrays. Pure.
 import * as os from 'os';
+import * as path from 'path';
 
 export const TARGETS = ['defconfig', 'olddefconfig', 'menuconfig', 'linux', 'modules', 'scripts_gdb', 'compile_commands.json', 'clean', 'mrproper'] as const;
 export type Target = typeof TARGETS[number];
@@ -14,6 +15,8 @@ export interface UmlTaskDefinition {
   /** Extra make arguments, one per entry, e.g. "V=1" or "CC=clang". */
   makeArgs?: string[];
   subarch?: string;
+  /** linux only: skip make when no source is newer than the kernel (F5's preLaunchTask). */
+  ifChanged?: boolean;
 }
 
 export interface MakeCommand { command: 'make'; args: string[]; cwd: string; env: Record<string, string> }
@@ -31,6 +34,20 @@ const DESCRIPTIONS: Record<Target, string> = {
 };
 
 export function describe(t: Target): string { return DESCRIPTIONS[t]; }
+
+/** The task's name: "linux (if changed)" is the one launch configurations run before F5. */
+export function taskName(d: UmlTaskDefinition): string {
+  return d.ifChanged && d.target === 'linux' ? 'linux (if changed)' : d.target;
+}
+
+/**
+ * make wrapped in the change check (dist/buildIfChanged.js, run by `node`): the kernel the build
+ * makes is <buildDir or tree>/linux.
+ */
+export function ifChangedCommand(make: MakeCommand, d: UmlTaskDefinition, node: string, helper: string): { command: string; args: string[] } {
+  const out = d.buildDir ? path.resolve(make.cwd, d.buildDir) : make.cwd;
+  return { command: node, args: [helper, make.cwd, path.join(out, 'linux'), ...(d.buildDir ? [out] : []), '--', make.command, ...make.args] };
+}
 
 export function makeCommand(d: UmlTaskDefinition, tree: string, cpus = os.cpus().length): MakeCommand {
   if (!TARGETS.includes(d.target)) throw new Error(`Unknown uml task target "${d.target}": use one of ${TARGETS.join(', ')}.`);

@@ -1,17 +1,23 @@
 // Task type `uml`: ARCH=um make targets run as processes (argument arrays, no shell),
 // their compiler, linker and Kconfig errors landing in the Problems view.
 import * as vscode from 'vscode';
-import { TARGETS, UmlTaskDefinition, makeCommand, describe } from './makeTask';
+import * as path from 'path';
+import { TARGETS, UmlTaskDefinition, makeCommand, describe, ifChangedCommand, taskName } from './makeTask';
 import { isKernelTree } from '../uml/kernelTree';
 
 export const MATCHERS = ['$uml-gcc', '$uml-ld', '$uml-kconfig'];
 
 export function umlTask(def: UmlTaskDefinition, folder: vscode.WorkspaceFolder): vscode.Task {
   const cmd = makeCommand(def, folder.uri.fsPath);
-  const exec = new vscode.ProcessExecution(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env });
-  const task = new vscode.Task(def, folder, def.target, 'uml', exec, def.target === 'menuconfig' ? [] : MATCHERS);
-  task.detail = `make ${cmd.args.join(' ')} — ${describe(def.target)}`;
-  if (def.target === 'linux') task.group = vscode.TaskGroup.Build;
+  let exec = new vscode.ProcessExecution(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env });
+  if (def.ifChanged && def.target === 'linux') {
+    // The editor's own node runs the check (Electron's binary acts as node with this variable).
+    const c = ifChangedCommand(cmd, def, process.execPath, path.join(__dirname, 'buildIfChanged.js'));
+    exec = new vscode.ProcessExecution(c.command, c.args, { cwd: cmd.cwd, env: { ...cmd.env, ELECTRON_RUN_AS_NODE: '1' } });
+  }
+  const task = new vscode.Task(def, folder, taskName(def), 'uml', exec, def.target === 'menuconfig' ? [] : MATCHERS);
+  task.detail = `${def.ifChanged && def.target === 'linux' ? 'when a source is newer than the kernel: ' : ''}make ${cmd.args.join(' ')} — ${describe(def.target)}`;
+  if (def.target === 'linux' && !def.ifChanged) task.group = vscode.TaskGroup.Build;
   if (def.target === 'clean' || def.target === 'mrproper') task.group = vscode.TaskGroup.Clean;
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, focus: def.target === 'menuconfig' };
   return task;
@@ -27,6 +33,7 @@ export class UmlTaskProvider implements vscode.TaskProvider {
         if (target === 'linux') t.group = vscode.TaskGroup.Build;
         tasks.push(t);
       }
+      tasks.push(umlTask({ type: 'uml', target: 'linux', ifChanged: true }, folder));
     }
     return tasks;
   }

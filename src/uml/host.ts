@@ -58,12 +58,19 @@ export function runningPid(umlDir: string, umid: string): number | undefined {
 
 /** Kills every process of the instance and removes its directory. Safe to call twice. */
 export function killInstance(umlDir: string, umid: string, extraPids: number[] = []): number[] {
-  const pids = new Set([...umidProcesses(umid), ...extraPids.filter(isAlive)]);
-  for (const pid of pids) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+  const killed = new Set<number>();
+  let found = [...umidProcesses(umid), ...extraPids.filter(isAlive)];
+  // A guest process forked between the scan and the kernel's death escapes one pass (and keeps
+  // the console's pipe open): scan again until a pass finds nothing new.
+  for (let round = 0; round < 10 && found.some((p) => !killed.has(p)); round++) {
+    for (const pid of found) {
+      killed.add(pid);
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    found = umidProcesses(umid);
   }
   removeInstanceDir(umlDir, umid);
-  return [...pids];
+  return [...killed];
 }
 
 export function removeInstanceDir(umlDir: string, umid: string): void {

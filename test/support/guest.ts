@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn, ChildProcess } from 'child_process';
 import { testKernel } from './testKernel';
-import { umidProcesses } from '../../src/uml/host';
+import { killInstance } from '../../src/uml/host';
 
 export interface Guest {
   umid: string;
@@ -31,8 +31,10 @@ export async function startGuest(rootfs: string, umid: string, extraArgs: string
       }
     },
     kill() {
-      for (const p of umidProcesses(umid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
-      fs.rmSync(path.join(os.homedir(), '.uml', umid), { recursive: true, force: true });
+      killInstance(path.join(os.homedir(), '.uml'), umid);
+      // Our end of the console pipes: a test file must never wait on a pipe some process still holds.
+      proc.stdout!.destroy();
+      proc.stderr!.destroy();
     },
   };
   const pidFile = path.join(os.homedir(), '.uml', umid, 'pid');
