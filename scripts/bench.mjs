@@ -9,7 +9,8 @@
 //   3. F5 to variables      DAP launch -> stopped -> stackTrace + scopes + variables(Arguments)
 //                           vs raw gdb's bare breakpoint (the raw number of 1).
 //   then symbol load, activation, the low-level stage (benchLowLevel.mjs: disassembly, memory,
-//   stack, data breakpoints) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
+//   stack, data breakpoints), KUnit, Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
+//   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
 // Each over BENCH_RUNS runs (default 5); medians, ratios and targets are printed. Exit status is 0
 // whether targets are met or missed; non-zero only if something failed to run.
@@ -426,6 +427,11 @@ try {
   console.log('');
   const { benchKconfig } = await import('./benchKconfig.mjs');
   await benchKconfig();
+
+  // The inner loop: edit, rebuild, stopped again, against raw make + raw gdb.
+  console.log('');
+  const { benchLoop } = await import('./benchLoop.mjs');
+  await benchLoop({ runs: Math.min(RUNS, 3) });
 
   // What the user waits for in VS Code itself: F5 -> shell, cat -> stopped -> Variables.
   console.log('');

@@ -15,6 +15,7 @@ import { registerXsaveFix } from './hostcompat/xsaveFix';
 import { registerKernelLog } from './views/kernelLog';
 import { registerKunit } from './testing/kunitController';
 import { registerKconfigServer } from './kconfig/client';
+import { registerWalkthrough } from './walkthrough/walkthrough';
 
 // Module load starts the activation clock: the bundle's own load time counts too.
 const loadedAt = performance.now();
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerKernelLog(context);
   registerKunit(context);
   registerKconfigServer(context);
+  registerWalkthrough(context);
 
   const instances = new InstancesProvider();
   const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });

@@ -31,8 +31,9 @@ async function checkCommand(): Promise<void> {
     if (act) await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'defconfig' }, folder));
     return;
   }
-  const findings = checkConfig(fs.readFileSync(file, 'utf8'));
-  if (!findings.length) { void vscode.window.showInformationMessage('The kernel config has everything the debugger needs.'); return; }
+  const text = fs.readFileSync(file, 'utf8');
+  const findings = checkConfig(text);
+  if (!findings.length) { await offerTimeTravel(folder, file, text); return; }
   const list = findings.map((f) => `CONFIG_${f.option}`).join(', ');
   const act = await vscode.window.showWarningMessage(`For debugging, the kernel config needs: ${list}.`, { detail: findings.map((f) => f.message).join('\n') }, 'Fix');
   if (act !== 'Fix') return;
@@ -44,6 +45,30 @@ async function checkCommand(): Promise<void> {
   }
   const build = await vscode.window.showInformationMessage('Kernel config fixed. Rebuild the kernel now?', 'Build');
   if (build) await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'linux' }, folder));
+}
+
+/** All needed options are there; the optional frozen guest clock may not be. */
+async function offerTimeTravel(folder: vscode.WorkspaceFolder, file: string, text: string): Promise<void> {
+  if (/^CONFIG_UML_TIME_TRAVEL_SUPPORT=y$/m.test(text)) {
+    void vscode.window.showInformationMessage('The kernel config has everything the debugger needs, and time-travel for a frozen guest clock (launch attribute "timeTravel").');
+    return;
+  }
+  const act = await vscode.window.showInformationMessage('The kernel config has everything the debugger needs. Optional: CONFIG_UML_TIME_TRAVEL_SUPPORT stops the guest clock while the debugger holds the kernel (launch attribute "timeTravel"), so timeouts in the guest do not all fire on continue.', 'Enable Time-Travel');
+  if (!act) return;
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Enabling CONFIG_UML_TIME_TRAVEL_SUPPORT (scripts/config, olddefconfig)', cancellable: true },
+      (_p, token) => enableWithDependencies(folder.uri.fsPath, file, ['UML_TIME_TRAVEL_SUPPORT'], true, abortSignalOf(token)));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Could not enable CONFIG_UML_TIME_TRAVEL_SUPPORT: ${(e as Error).message}`);
+    return;
+  }
+  if (!/^CONFIG_UML_TIME_TRAVEL_SUPPORT=y$/m.test(fs.readFileSync(file, 'utf8'))) {
+    void vscode.window.showErrorMessage('olddefconfig turned CONFIG_UML_TIME_TRAVEL_SUPPORT off again: it cannot be on with CONFIG_RAID6_PQ_BENCHMARK or CONFIG_SMP; see menuconfig.');
+    return;
+  }
+  if (await vscode.window.showInformationMessage('Time-travel enabled. Rebuild the kernel now? Then set "timeTravel": "inf-cpu" (or "basic") in the launch configuration.', 'Build')) {
+    await vscode.tasks.executeTask(umlTask({ type: 'uml', target: 'linux' }, folder));
+  }
 }
 
 /** Diagnostics on a kernel tree's .config: one per missing or wrong option. */

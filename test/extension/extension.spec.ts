@@ -24,11 +24,19 @@ describe('UML Kernel Debug in the extension host', () => {
   it('provides the ARCH=um make tasks, linux as the build task', async () => {
     const tasks = await vscode.tasks.fetchTasks({ type: 'uml' });
     const names = tasks.map((t) => t.name).sort();
-    assert.deepStrictEqual(names, ['clean', 'compile_commands.json', 'defconfig', 'linux', 'menuconfig', 'modules', 'mrproper', 'olddefconfig', 'scripts_gdb']);
+    assert.deepStrictEqual(names, ['clean', 'compile_commands.json', 'defconfig', 'linux', 'linux (if changed)', 'menuconfig', 'modules', 'mrproper', 'olddefconfig', 'scripts_gdb']);
     const linux = tasks.find((t) => t.name === 'linux')!;
     assert.strictEqual(linux.group?.id, vscode.TaskGroup.Build.id);
     assert.match(linux.detail ?? '', /^make ARCH=um SUBARCH=x86_64 -j\d+ linux/);
     assert.deepStrictEqual(linux.problemMatchers, ['$uml-gcc', '$uml-ld', '$uml-kconfig']);
+    // The change check runs make through dist/buildIfChanged.js, with the editor's own node.
+    const ifChanged = tasks.find((t) => t.name === 'linux (if changed)')!;
+    assert.strictEqual(ifChanged.group, undefined, 'one build task: the plain linux');
+    assert.match(ifChanged.detail ?? '', /^when a source is newer than the kernel: make ARCH=um/);
+    const exec = ifChanged.execution as vscode.ProcessExecution;
+    assert.match(exec.args[0], /dist\/buildIfChanged\.js$/);
+    assert.deepStrictEqual(exec.args.slice(exec.args.indexOf('--') + 1, exec.args.indexOf('--') + 3), ['make', 'ARCH=um']);
+    assert.deepStrictEqual(ifChanged.problemMatchers, ['$uml-gcc', '$uml-ld', '$uml-kconfig']);
   });
 
   it('creates a BusyBox root filesystem through the command', async () => {

@@ -342,14 +342,17 @@ export class UiSession {
   async terminalText() {
     // The Debug Console may take the panel over (session start, output): show the terminal again.
     if (!(await this.page.locator('.terminal-wrapper.active .xterm, .xterm').first().isVisible().catch(() => false))) await this.showTerminalPanel().catch(() => {});
-    return this.page.$$eval('.terminal-wrapper.active .xterm-rows, .xterm .xterm-rows',
-      (els) => (els.length ? [...els[0].children] : []).map((r) => r.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')).join('\n'))
-      .catch(() => '');
+    // With several terminals (a task's and the console), the active one's rows.
+    return this.page.evaluate(() => {
+      const rows = document.querySelector('.terminal-wrapper.active .xterm-rows') ?? document.querySelector('.xterm .xterm-rows');
+      return (rows ? [...rows.children] : []).map((r) => r.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')).join('\n');
+    }).catch(() => '');
   }
 
   async focusTerminal() {
     if (!(await this.page.locator('.xterm').first().isVisible().catch(() => false))) await this.showTerminalPanel();
-    await this.page.locator('.terminal-wrapper.active .xterm, .xterm').first().click();
+    const active = this.page.locator('.terminal-wrapper.active .xterm');
+    await ((await active.count()) ? active.first() : this.page.locator('.xterm').first()).click();
     await sleep(300);
   }
 

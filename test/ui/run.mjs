@@ -17,6 +17,8 @@ import * as indexwarm from './indexwarm.mjs';
 import * as lowlevel from './lowlevel.mjs';
 import * as kunit from './kunit.mjs';
 import * as kconfig from './kconfig.mjs';
+import * as walkthrough from './walkthrough.mjs';
+import * as loop from './loop.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -31,7 +33,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, kunit, kconfig];
+const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, kunit, kconfig, walkthrough, loop];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {

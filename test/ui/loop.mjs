@@ -1,0 +1,106 @@
+// The edit-rebuild-debug loop in a real VS Code, on a scratch copy of the test kernel's tree (the
+// cached tree is never built in): an edit to cmdline_proc_show saved in the editor, F9 on the new
+// line, F5 rebuilds the kernel first (the "uml: linux" task) and stops there when the guest runs
+// `cat /proc/cmdline`, and the edited code runs. Then a compiler error: F5 starts nothing and
+// says so, the error is in the Problems view, no instance and no gdb exist.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { registerUmid, registerDir, umidProcesses, processesNamed, waitUntil, sleep, REPO } from './harness.mjs';
+
+export const name = 'loop';
+export const timeoutMs = 8 * 60 * 1000;
+
+export async function run(s, ctx) {
+  const { page } = s;
+  let umid = '';
+  let tree = '';
+  await s.step('a scratch copy of the test kernel tree, with a BusyBox root filesystem', async () => {
+    const scratch = registerDir(fs.mkdtempSync(path.join(os.tmpdir(), 'uml-ui-loop-')));
+    tree = path.join(scratch, 'linux');
+    execFileSync('cp', ['-a', ctx.tree, tree]);
+    fs.rmSync(path.join(tree, 'rootfs'), { recursive: true, force: true });
+    const { createRootfs } = await import(path.join(REPO, 'out', 'src', 'rootfs', 'create.js'));
+    await createRootfs({ recipe: 'busybox', target: path.join(tree, 'rootfs'), output: 'dir', hostname: 'uml' }, { log: () => {}, step: () => {} });
+    ctx.kernelBefore = fs.statSync(path.join(tree, 'linux')).mtimeMs;
+  });
+
+  await s.step('open it, edit cmdline_proc_show and save', async () => {
+    await s.openWorkbench(tree);
+    await s.openFile('fs/proc/cmdline.c');
+    await s.goToLine(9);
+    await page.keyboard.press('Home');
+    await page.keyboard.insertText('\tseq_puts(m, "EDITED ");\n');
+    await page.keyboard.press('Control+S');
+    await waitUntil('the edit on disk', () => fs.readFileSync(path.join(tree, 'fs/proc/cmdline.c'), 'utf8').includes('seq_puts(m, "EDITED ");'), 10000, 250);
+  });
+
+  await s.step('F9 on the new line 9, F5: the kernel is rebuilt first, then boots', async () => {
+    await s.goToLine(9);
+    await page.keyboard.press('F9');
+    await waitUntil('a breakpoint glyph', async () => (await page.locator('.part.editor .codicon-debug-breakpoint').count()) > 0, 10000, 250);
+    await page.click('.part.editor .monaco-editor .view-lines');
+    const t = Date.now();
+    await page.keyboard.press('F5');
+    await waitUntil('a rebuilt linux', () => fs.statSync(path.join(tree, 'linux')).mtimeMs > ctx.kernelBefore, 240000, 500)
+      .catch(async (e) => { throw new Error(`${e.message}; notifications: ${JSON.stringify(await s.notifications())}; terminals: ${JSON.stringify(await s.terminalNames())}`); });
+    s.log(`linux rebuilt ${Date.now() - t} ms after F5`);
+    await waitUntil('the debug toolbar', () => page.locator('.debug-toolbar').isVisible(), 120000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}; notifications: ${JSON.stringify(await s.notifications())}`); });
+    umid = await waitUntil(`an instance under ${s.umlDir}`, () => fs.existsSync(s.umlDir) && fs.readdirSync(s.umlDir)[0], 60000, 250);
+    registerUmid(umid, s.umlDir);
+    await s.shot('rebuilt-and-started');
+  });
+
+  await s.step('`cat /proc/cmdline` stops on the edited line; Continue prints the edit', async () => {
+    let text = '';
+    await waitUntil('a shell prompt in the UML console', async () => {
+      await s.showTerminalPanel();
+      const names = await s.terminalNames();
+      const i = names.findIndex((n) => /UML console/.test(n));
+      if (i < 0) return false;
+      text = await s.terminalText();
+      const lines = text.split('\n').filter((l) => l.trim());
+      return /root filesystem is up/.test(text) && /#\s*$/.test(lines[lines.length - 1] ?? '');
+    }, 120000, 1000).catch((e) => { throw new Error(`${e.message}\nterminal shows:\n${text.slice(-1500)}`); });
+    await s.typeInTerminal('cat /proc/cmdline');
+    const rows = await waitUntil('a stop in cmdline_proc_show', async () => {
+      const r = await s.texts(s.paneRows('Call Stack'));
+      return r.some((x) => /^Stack Frame cmdline_proc_show\b/.test(x)) && r;
+    }, 90000, 500);
+    const top = rows.find((x) => /^Stack Frame/.test(x));
+    if (!/line 9\b/.test(top)) throw new Error(`the stop is not on the edited line 9: ${top}`);
+    await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
+    await waitUntil('EDITED in the guest\'s /proc/cmdline', async () => { text = await s.terminalText(); return /EDITED \S+/.test(text); }, 30000, 500)
+      .catch((e) => { throw new Error(`${e.message}\nterminal shows:\n${text.slice(-1500)}`); });
+    await s.shot('edited-code-ran');
+    await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
+    await waitUntil(`no process with umid=${umid} and no gdb`, () => umidProcesses(umid).length === 0 && processesNamed('gdb').length === 0, 30000, 250);
+  });
+
+  await s.step('a compiler error: F5 starts nothing, says so, and the error is in the Problems view', async () => {
+    await s.clearNotifications();
+    await page.locator('.tab', { hasText: 'cmdline.c' }).first().click();
+    await s.goToLine(9);
+    await page.keyboard.press('Home');
+    await page.keyboard.insertText('\tthis is not C;\n');
+    await page.keyboard.press('Control+S');
+    await waitUntil('the broken edit on disk', () => fs.readFileSync(path.join(tree, 'fs/proc/cmdline.c'), 'utf8').includes('this is not C;'), 10000, 250);
+    const before = fs.readdirSync(s.umlDir);
+    await page.click('.part.editor .monaco-editor .view-lines');
+    await page.keyboard.press('F5');
+    const n = await s.waitForNotification(/The kernel build failed \(make exited with \d+\): nothing was started/, 240000);
+    s.log(`notification: ${n}`);
+    const problems = await waitUntil('errors in the status bar\'s problems count', async () => {
+      const t = (await s.texts('.statusbar-item')).find((x) => /^\d+ errors?/i.test(x) || /Errors?: \d+/i.test(x));
+      return t && !/^0 /.test(t) && t;
+    }, 20000, 500).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts('.statusbar-item'))}`); });
+    s.log(`problems: ${problems}`);
+    if (await page.locator('.debug-toolbar').isVisible()) throw new Error('a debug session started after the failed build');
+    const after = fs.readdirSync(s.umlDir);
+    if (after.length !== before.length) throw new Error(`an instance appeared: ${JSON.stringify(after)}`);
+    if (processesNamed('gdb').length) throw new Error('a gdb is running');
+    await s.shot('build-failed');
+  });
+}
