@@ -75,6 +75,35 @@ export async function run(s, ctx) {
     await waitUntil('EDITED in the guest\'s /proc/cmdline', async () => { text = await s.terminalText(); return /EDITED \S+/.test(text); }, 30000, 500)
       .catch((e) => { throw new Error(`${e.message}\nterminal shows:\n${text.slice(-1500)}`); });
     await s.shot('edited-code-ran');
+  });
+
+  await s.step('edit again, save, Restart: the kernel is rebuilt, reboots under the same session, the breakpoint holds, the new code runs', async () => {
+    const before = fs.statSync(path.join(tree, 'linux')).mtimeMs;
+    await page.locator('.tab', { hasText: 'cmdline.c' }).first().click();
+    await s.goToLine(9);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.insertText('seq_puts(m, "AGAIN ");');
+    await page.keyboard.press('Control+S');
+    await waitUntil('the second edit on disk', () => fs.readFileSync(path.join(tree, 'fs/proc/cmdline.c'), 'utf8').includes('seq_puts(m, "AGAIN ");'), 10000, 250);
+    await page.locator('.debug-toolbar .action-label.codicon-debug-restart').click();
+    await waitUntil('linux rebuilt for the Restart', () => fs.statSync(path.join(tree, 'linux')).mtimeMs > before, 240000, 500)
+      .catch(async (e) => { throw new Error(`${e.message}; notifications: ${JSON.stringify(await s.notifications())}`); });
+    let text = '';
+    await waitUntil('the guest\'s second boot to a shell prompt', async () => {
+      await s.showTerminalPanel();
+      const t = (await s.terminalNames()).find((n) => /UML console/.test(n));
+      if (t) await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'UML console' }).first().click().catch(() => {});
+      text = await s.terminalText();
+      const lines = text.split('\n').filter((l) => l.trim());
+      return /AGAIN|root filesystem is up/.test(text.split('EDITED').pop()) && /#\s*$/.test(lines[lines.length - 1] ?? '') && text.split('EDITED').pop().includes('root filesystem is up');
+    }, 120000, 1000).catch((e) => { throw new Error(`${e.message}\nterminal shows:\n${text.slice(-1500)}`); });
+    await s.typeInTerminal('cat /proc/cmdline');
+    await waitUntil('a stop in cmdline_proc_show after Restart', async () => (await s.texts(s.paneRows('Call Stack'))).some((x) => /^Stack Frame cmdline_proc_show\b.*line 9\b/.test(x)), 90000, 500);
+    await page.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
+    await waitUntil('AGAIN in the guest\'s /proc/cmdline', async () => { text = await s.terminalText(); return /AGAIN \S+/.test(text); }, 30000, 500)
+      .catch((e) => { throw new Error(`${e.message}\nterminal shows:\n${text.slice(-1500)}`); });
+    await s.shot('restart-rebuilt');
     await page.locator('.debug-toolbar .action-label.codicon-debug-stop').click();
     await waitUntil(`no process with umid=${umid} and no gdb`, () => umidProcesses(umid).length === 0 && processesNamed('gdb').length === 0, 30000, 250);
   });
