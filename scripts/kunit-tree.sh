@@ -11,9 +11,8 @@ key="$version-$(printf '%s\n' "${options[@]}" | sha256sum | cut -c1-12)"
 cache="${UML_KUNIT_TREE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uml-kernel-debug/kunit}"
 dir="$cache/$key"
 tree="$dir/linux-source-6.1"
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
+. "$(dirname "$0")/cache-lib.sh"
+lock_cache "$cache"
 if [ -f "$dir/.done" ] && [ -x "$tree/.kunit/linux" ]; then
   # A test that edits lib/list-test.c restores it; if it was interrupted, put the original back.
   if grep -q 'UKD test: made to fail' "$tree/lib/list-test.c"; then
@@ -23,9 +22,7 @@ if [ -f "$dir/.done" ] && [ -x "$tree/.kunit/linux" ]; then
   fi
   echo "$tree"; exit 0
 fi
-rm -rf "$dir"; mkdir -p "$dir"
-echo "kunit-tree: unpacking $pkg $version into $dir" >&2
-tar -xJf "/usr/src/$pkg.tar.xz" -C "$dir"
+unpack_source kunit-tree "$dir"
 cd "$tree"
 echo "kunit-tree: kunit.py build (KUNIT_ALL_TESTS, debug info; about 5-8 minutes on 2 cores)" >&2
 python3 tools/testing/kunit/kunit.py config --arch=um --build_dir=.kunit "${options[@]}" >&2

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (as root) for development and tests: system packages,
-# npm dependencies, the bundled extension, and the cached debug UML test kernel.
+# npm dependencies, the bundled extension, and the cached test kernels (UML; x86_64 for QEMU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(gdb uml-utilities busybox-static linux-source-6.1 linux-source-6.12 patch flex bison libelf-dev bc build-essential libssl-dev xz-utils python3 debootstrap e2fsprogs fakeroot)
+packages=(gdb uml-utilities busybox-static linux-source-6.1 linux-source-6.12 patch flex bison libelf-dev bc build-essential libssl-dev xz-utils python3 debootstrap e2fsprogs fakeroot qemu-system-x86 cpio)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -16,3 +16,4 @@ fi
 npm ci --no-audit --no-fund
 npm run compile
 bash scripts/test-kernel.sh
+bash scripts/qemu-kernel.sh

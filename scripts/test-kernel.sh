@@ -7,20 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 fragment="$here/kernel-fragment.config"
 pkg=linux-source-6.1
-need=(gdb uml-utilities busybox-static "$pkg" patch flex bison libelf-dev bc make gcc xz-utils libssl-dev)
-
-missing=()
-for p in "${need[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "test-kernel: installing ${missing[*]}" >&2
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test-kernel: run as root or install: apt-get install -y ${missing[*]}" >&2; exit 1
-  fi
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
-fi
+. "$here/cache-lib.sh"
+need test-kernel gdb uml-utilities busybox-static "$pkg" patch flex bison libelf-dev bc make gcc xz-utils libssl-dev
 
 version=$(dpkg-query -W -f='${Version}' "$pkg")
 patches=("$here"/patches/*.patch)
@@ -28,18 +16,13 @@ key="$version-$(cat "$fragment" "${patches[@]}" | sha256sum | cut -c1-12)"
 cache="${UML_TEST_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/uml-kernel-debug/kernel}"
 dir="$cache/$key"
 tree="$dir/linux-source-6.1"
-mkdir -p "$cache"
-
-exec 9>"$cache/.lock"
-flock 9   # two runs at once would build into the same tree
+lock_cache "$cache"
 
 if [ -f "$dir/.done" ] && [ -x "$tree/linux" ]; then
   echo "$tree"; exit 0
 fi
 
-rm -rf "$dir"; mkdir -p "$dir"
-echo "test-kernel: unpacking $pkg $version into $dir" >&2
-tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$dir"
+unpack_source test-kernel "$dir"
 cd "$tree"
 for p in "${patches[@]}"; do
   echo "test-kernel: applying $(basename "$p")" >&2

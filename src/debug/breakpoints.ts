@@ -138,6 +138,7 @@ export class Breakpoints {
     await this.remove(this.groups.get(group) ?? []);
     const out: DebugProtocol.Breakpoint[] = [];
     const nums: number[] = [];
+    this.groups.set(group, nums);  // filled as gdb answers: the debug-register count sees them
     for (const spec of specs) {
       const r = await this.insert(spec, spec.logMessage);
       if (r.id !== undefined) nums.push(r.id);
@@ -148,6 +149,10 @@ export class Breakpoints {
   }
 
   private async insert(spec: BreakpointSpec, logMessage?: string): Promise<DebugProtocol.Breakpoint> {
+    // A KVM guest's breakpoints live in the CPU's 4 debug registers (watchpoints share them).
+    if (this.mi.hardwareBreakpoints && [...this.groups.values()].flat().length >= 4) {
+      return { verified: false, message: 'KVM: the 4 x86 debug registers are in use by other breakpoints or watchpoints: remove one for this one.' };
+    }
     let b: BreakInsert;
     try {
       b = breakInsertOf(spec);

@@ -24,6 +24,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
   trace?: boolean;
+  /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/qemu); "kernel" is then the vmlinux. */
+  qemu?: import('../qemu/qemuPlan').QemuLaunchBlock;
 }
 
 export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments {

@@ -8,6 +8,7 @@ import { checkKernel, KernelInfo } from '../uml/kernelCheck';
 import { findExecutable, runningPid, cacheDir, isAlive, readCmdline, executableOf } from '../uml/host';
 import { GdbinitInput, gdbinit } from '../gdb/gdbinit';
 import { gdbMissing } from '../gdb/gdb';
+import type { QemuLaunchBlock, RemoteTarget } from '../qemu/qemuPlan';
 
 export interface LaunchPlan {
   /** launch: we start the kernel under gdb and end it; attach: gdb joins a running one and leaves it running. */
@@ -34,6 +35,8 @@ export interface LaunchPlan {
   /** What the kernel command line and the gdbinit are made of, to bind the tty without checking again. */
   cmdline?: Omit<KernelCmdlineInput, 'console'>;
   gdbinitInput?: Omit<GdbinitInput, 'args'>;
+  /** A kernel in QEMU behind its gdbstub instead of a UML process (src/qemu). */
+  remote?: RemoteTarget & { block?: QemuLaunchBlock; port?: number };
 }
 
 /** The terminal exists: its tty becomes the kernel's console. Pure; nothing is checked again. */

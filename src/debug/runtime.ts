@@ -10,6 +10,7 @@ import { LaunchPlan, CONSOLE_FDS, HELPER_FILE, bindConsoleTty } from './launchPl
 import { KERNEL_PY } from '../gdb/kernelPython';
 import { killInstance, pruneSessions } from '../uml/host';
 import { warmIndex, WarmResult } from '../gdb/indexCache';
+import { QemuProcess, checkRunningKernel, connect, usesKvm } from '../qemu/remoteTarget';
 
 export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
 
@@ -43,6 +44,7 @@ export class UmlRuntime extends EventEmitter {
   private disposed = false;
   private earlyFifo: string | undefined;
   private earlyStream: fs.ReadStream | undefined;
+  private qemu: QemuProcess | undefined;
   /** The kernel binary as gdb loaded it (mtime and size): a restart notices a rebuild. */
   private kernelStamp: string | undefined;
 
@@ -78,7 +80,7 @@ export class UmlRuntime extends EventEmitter {
     const warm: WarmResult = await (this.opts.warmIndex ?? warmIndex)(p.kernel.kernel, p.indexCacheDir, { gdbPath: p.gdbPath, signal: this.cancelWarm.signal });
     this.emit('phase', 'index-cache', warm);
     if (this.disposed) throw new Error('The session ended before gdb started.');
-    const internal = p.mode === 'launch' && p.console === 'internalConsole';
+    const internal = p.mode === 'launch' && p.console === 'internalConsole' && !p.remote;
     this.gdb = (this.opts.startGdb ?? Gdb.start)({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
     this.emit('phase', 'gdb-started');
     this.mi = new MiCommands(this.gdb);
@@ -111,11 +113,46 @@ export class UmlRuntime extends EventEmitter {
     loaded.catch(() => undefined);  // awaited below; this only keeps an early failure from going unhandled
     // The kernel's own stdout/stderr (early boot messages) must not reach gdb's MI stream:
     // they go through a FIFO to the Debug Console, or to the console terminal.
-    const early = p.mode === 'launch' && !p.awaitingTty ? await this.makeEarlyFifo(p.consoleTty) : undefined;
+    const early = p.mode === 'launch' && !p.awaitingTty && !p.remote ? await this.makeEarlyFifo(p.consoleTty) : undefined;
     await loaded;
     this.emit('phase', 'symbols-loaded');
     if (early) await this.mi.inferiorTtySet(early);
+    if (p.remote) await this.connectRemote();
   }
+
+  /** QEMU: start it when the plan says so, connect to its gdbstub, check the kernel is the vmlinux. */
+  private async connectRemote(): Promise<void> {
+    const r = this.plan.remote!;
+    this.mi.hardwareBreakpoints = r.hardwareBreakpoints;
+    // The banner as the file has it, read before a target is there (then gdb reads its memory).
+    const fileBanner = this.plan.mode === 'attach' ? await this.mi.dataEvaluateExpression('linux_banner').catch(() => undefined) : undefined;
+    if (r.qemu) {
+      this.qemu = new QemuProcess();
+      this.qemu.start(r.qemu.command, r.qemu.args, (t, c) => this.emit('output', t, c), (why) => {
+        if (this.disposed || this.state === 'exited') return;
+        this.state = 'exited';
+        this.emit('exited', `QEMU ended (${why}).`);
+      });
+    }
+    // gdb reports the stopped target as a stop of its own: claimed, not shown.
+    this.state = 'running';
+    await this.internalStopAfter(() => connect(this.mi, r.address, { untilMs: Date.now() + (r.qemu ? 15000 : 0), qemuExited: () => this.qemu?.exited }), 'connect', 15000)
+      .catch(async (e: Error) => {
+        if (/gdb did not stop/.test(e.message)) return;
+        this.state = 'idle';  // never connected: nothing to interrupt or detach
+        throw e;
+      });
+    this.state = 'stopped';
+    this.emit('phase', 'connected');
+    if (this.plan.mode === 'attach') await checkRunningKernel(this.mi, fileBanner, this.plan.kernel.kernel);
+    if (!r.hardwareBreakpoints && await usesKvm(this.mi)) {
+      this.mi.hardwareBreakpoints = true;
+      this.emit('output', 'QEMU runs this guest under KVM: breakpoints are hardware ones (the CPU\'s 4 debug registers).\n', 'console');
+    }
+  }
+
+  /** Console input for a QEMU started with its serial console on stdio. */
+  writeConsole(text: string): void { this.qemu?.write(text); }
 
   /**
    * The console terminal exists (gdb has been loading the kernel meanwhile): its tty joins the
@@ -133,7 +170,9 @@ export class UmlRuntime extends EventEmitter {
   async run(): Promise<void> {
     if (this.plan.stopOnEntry) await this.mi.breakInsert({ location: 'start_kernel', temporary: true });
     this.state = 'running';
-    await this.mi.execRun();
+    // QEMU waits at its first instruction (-S): continuing boots it.
+    if (this.plan.remote) await this.mi.execContinue();
+    else await this.mi.execRun();
   }
 
   /**
@@ -145,6 +184,7 @@ export class UmlRuntime extends EventEmitter {
    */
   restart(): Promise<void> {
     if (this.plan.mode !== 'launch') return Promise.reject(new Error('Restart reboots a kernel this session started; an attached kernel is not ours to reboot (detach and attach again).'));
+    if (this.plan.remote) return Promise.reject(new Error('Restart reboots UML kernels; for a kernel in QEMU, Stop and start again (F5).'));
     return this.exclusive(async () => {
       if (this.state === 'running') await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt before restart').catch(() => undefined);
       const kernel = this.plan.kernel.kernel;
@@ -349,6 +389,7 @@ export class UmlRuntime extends EventEmitter {
       return;
     }
     const extra = this.inferiorPid ? [this.inferiorPid] : [];
+    this.qemu?.kill();  // ours: it ends with the session
     killInstance(this.plan.umlDir, this.plan.umid, extra);
     if (this.gdb) await this.gdb.exit(1500);  // kills gdb if it does not quit in time
     // A process may have been forked while we killed: sweep once more.

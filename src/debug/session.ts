@@ -24,6 +24,7 @@ import { TaskThreads } from './tasks';
 import { ModuleSymbols } from './modules';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
+import { QemuLaunchArguments, RemoteAttachArguments, freePort, makeQemuLaunchPlan, makeRemoteAttachPlan, withQemuConsole } from '../qemu/remotePlan';
 
 // gdb chatter that helps nobody in the debug console.
 // The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
@@ -110,7 +111,9 @@ export class UmlDebugSession extends LoggingDebugSession {
       const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
       const wantTerminal = askedTerminal && (this.clientRunsInTerminal || !!this.opts.openTerminal);
       // Everything is checked once, before a terminal opens; the terminal's tty completes the plan.
-      const plan = makeLaunchPlan(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
+      const mode = wantTerminal ? 'integratedTerminal' : 'internalConsole';
+      if (args.qemu && args.noDebug) throw new Error('Run Without Debugging is for UML kernels; a kernel in QEMU runs under gdb (F5).');
+      let plan = args.qemu ? makeQemuLaunchPlan(args as QemuLaunchArguments, mode, args.qemu.port ?? await freePort()) : makeLaunchPlan(args, mode);
       if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
@@ -118,9 +121,14 @@ export class UmlDebugSession extends LoggingDebugSession {
       fs.mkdirSync(plan.sessionDir, { recursive: true });
       this.timeline.writeTo(path.join(plan.sessionDir, 'timeline.json'));
       this.timeline.mark('planned');
-      const hostChecked = this.xsave.check(plan.kernel.kernel);
+      const hostChecked = plan.remote ? Promise.resolve() : this.xsave.check(plan.kernel.kernel);
       if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
-      this.out(`UML instance ${plan.umid}: gdbinit at ${plan.gdbinitPath}\n`);
+      this.out(`${plan.remote ? `QEMU, gdbstub at ${plan.remote.address}` : `UML instance ${plan.umid}`}: gdbinit at ${plan.gdbinitPath}\n`);
+      if (plan.remote && wantTerminal) {
+        // QEMU's serial console is the terminal's tty: the terminal comes first.
+        this.terminal = new ConsoleTerminal(plan.sessionDir);
+        plan = withQemuConsole(plan, await this.terminal.open(this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), plan.umid, plan.cwd, { hold: !!this.opts.openTerminal }));
+      }
       if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
@@ -143,7 +151,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       await this.configurationDone;
       this.timeline.mark('configuration-done');
       await this.exceptions.apply();
-      await this.modules.hook();
+      if (!plan.remote) await this.modules.hook();
       await rt.run();
       this.timeline.mark('running');
       if (args.trace) this.out(`Launch timeline: ${this.timeline}\n`);
@@ -174,17 +182,20 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async attachRequest(response: DebugProtocol.AttachResponse, args: UmlAttachArguments): Promise<void> {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
-      const plan = makeAttachPlan(args);
-      const hostChecked = this.xsave.check(plan.kernel.kernel);
+      const remote = (args as RemoteAttachArguments).target !== undefined;
+      const plan = remote ? makeRemoteAttachPlan(args as RemoteAttachArguments) : makeAttachPlan(args);
+      const hostChecked = remote ? Promise.resolve() : this.xsave.check(plan.kernel.kernel);
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
-      this.out(`Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
+      this.out(remote ? `Connecting to the gdbstub at ${plan.remote!.address}; gdbinit at ${plan.gdbinitPath}\n` : `Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
       this.wire(rt);
       await Promise.all([rt.start().then(() => this.mapSources(rt, args.sourceFileMap)), hostChecked]);
       this.useGdb(rt, args.moduleSearchPath);
-      await rt.attach();
-      await this.modules.hook();
-      await this.modules.loadAll().catch((e: Error) => this.out(`Module symbols not loaded: ${e.message}\n`, 'important'));
+      if (!remote) {  // a remote target is connected (and stopped) by start()
+        await rt.attach();
+        await this.modules.hook();
+        await this.modules.loadAll().catch((e: Error) => this.out(`Module symbols not loaded: ${e.message}\n`, 'important'));
+      }
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       await this.exceptions.apply();
@@ -209,7 +220,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.breakpoints = new Breakpoints(rt.mi, warn);
     this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
     this.variables = new Variables(rt.mi);
-    this.tasks = new TaskThreads(rt.mi, warn);
+    this.tasks = new TaskThreads(rt.mi, warn, !rt.plan.remote);
     const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
     this.modules = new ModuleSymbols(rt.mi, moduleSearchPath?.length ? moduleSearchPath : [rt.plan.kernel.buildDir],
       (reason, m) => this.sendEvent(new ModuleEvent(reason, m)), (line) => this.out(`${line}\n`));

@@ -41,13 +41,15 @@ export class TaskThreads {
   private queue: Promise<unknown> = Promise.resolve();
   private failed = false;
 
-  constructor(private readonly mi: MiCommands, private readonly warn: (m: string) => void = () => undefined) {}
+  /** kernelTasks false (a kernel in QEMU): gdb's threads, the virtual CPUs, as they are. */
+  constructor(private readonly mi: MiCommands, private readonly warn: (m: string) => void = () => undefined, private readonly kernelTasks = true) {}
 
   /** The guest ran: tasks and their states are news again. */
   invalidate(): void { this.tasks.clear(); }
 
   async threads(): Promise<DebugProtocol.Thread[]> {
     const hosts = await this.mi.threadInfo();
+    if (!this.kernelTasks) return (hosts.length ? hosts : [{ id: 1, targetId: '' }]).map((h) => ({ id: h.id, name: `CPU ${h.id - 1}${h.targetId ? ` (${h.targetId})` : ''}` }));
     let tasks: KernelTask[] = [];
     let current: bigint | undefined;
     try {

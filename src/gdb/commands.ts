@@ -15,7 +15,7 @@ export interface MiChannel {
 export interface Where { thread: number; frame: number }
 
 export interface Bkpt { number: number; raw: MiTuple }
-export interface BreakInsert { location: string; condition?: string; temporary?: boolean }
+export interface BreakInsert { location: string; condition?: string; temporary?: boolean; hardware?: boolean }
 export interface ThreadEntry { id: number; targetId: string }
 export interface FrameVariable { name: string; type: string; value?: string; arg: boolean }
 export interface Varobj { name: string; type: string; value?: string; numchild: number }
@@ -35,11 +35,15 @@ const threadArg = (thread?: number) => (thread !== undefined ? ` --thread ${thre
 export function breakInsertCommand(b: BreakInsert): string {
   let cmd = '-break-insert -f';
   if (b.temporary) cmd += ' -t';
+  if (b.hardware) cmd += ' -h';
   if (b.condition) cmd += ` -c ${miQuote(b.condition)}`;
   return `${cmd} ${miQuote(b.location)}`;
 }
 
 export class MiCommands {
+  /** A KVM guest: breakpoints go into the CPU's debug registers (software ones miss early code). */
+  hardwareBreakpoints = false;
+
   constructor(private readonly ch: MiChannel) {}
 
   async gdbSet(variable: string, value: string): Promise<void> {
@@ -61,7 +65,7 @@ export class MiCommands {
   }
 
   async breakInsert(b: BreakInsert): Promise<Bkpt> {
-    const r = await this.ch.send(breakInsertCommand(b));
+    const r = await this.ch.send(breakInsertCommand({ ...b, hardware: b.hardware ?? this.hardwareBreakpoints }));
     const raw = tuple(r.results.bkpt) ?? {};
     return { number: Number(str(raw.number)), raw };
   }
@@ -84,6 +88,8 @@ export class MiCommands {
 
   async targetAttach(pid: number): Promise<void> { await this.ch.send(`-target-attach ${pid}`); }
   async targetDetach(): Promise<void> { await this.ch.send('-target-detach'); }
+  /** Connects to a gdbstub (QEMU's -gdb / -s): host:port. */
+  async targetRemote(address: string): Promise<void> { await this.ch.send(`-target-select remote ${address}`); }
 
   async threadInfo(): Promise<ThreadEntry[]> {
     const r = await this.ch.send('-thread-info');

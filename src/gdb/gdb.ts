@@ -175,7 +175,8 @@ export class Gdb extends EventEmitter implements MiChannel {
         // is that command's output. Everything else is its own stream.
         const p = this.order[0];
         if (rec.type === 'log') this.recentLog = [...this.recentLog, rec.text ?? ''].slice(-20);
-        if (p?.console && rec.type === 'console') p.console.push(rec.text ?? '');
+        // target (@): a remote's answer to a command, such as QEMU's monitor through `monitor`.
+        if (p?.console && (rec.type === 'console' || rec.type === 'target')) p.console.push(rec.text ?? '');
         else this.emit('stream', rec);
         return;
       }

@@ -49,7 +49,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
       return undefined;
     }
     // Stale but not buildable from this folder (a kernel elsewhere), or "rebuild": "never": ask.
-    const stale = !built.built && !config.preLaunchTask && kernelStaleness(config.kernel, savedSources);
+    const stale = !built.built && !config.preLaunchTask && !config.qemu && kernelStaleness(config.kernel, savedSources);
     if (stale) {
       const act = await vscode.window.showWarningMessage(`The kernel may be out of date: ${stale}.`, { modal: true, detail: 'Build it first (the "uml: linux" task), or debug the kernel as it is.' }, 'Build First', 'Debug Anyway');
       if (!act) return undefined;

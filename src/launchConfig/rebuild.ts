@@ -40,7 +40,8 @@ async function runTask(task: vscode.Task): Promise<number | undefined> {
  * Not stale, or not ours to build (no kernel tree in the folder): ok without building.
  */
 export async function rebuildIfStale(config: vscode.DebugConfiguration, folder: vscode.WorkspaceFolder | undefined, why: string): Promise<RebuildResult> {
-  if (config.rebuild === 'never' || config.preLaunchTask || typeof config.kernel !== 'string' || !folder) return { ok: true, built: false };
+  // A kernel in QEMU is not built by the uml (ARCH=um) tasks.
+  if (config.rebuild === 'never' || config.preLaunchTask || config.qemu || config.target || typeof config.kernel !== 'string' || !folder) return { ok: true, built: false };
   const stale = kernelStaleness(config.kernel, savedSources);
   const def = stale ? buildDefinitionFor(config.kernel, folder.uri.fsPath) : undefined;
   if (!stale || !def) return { ok: true, built: false };

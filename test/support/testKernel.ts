@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
+import * as zlib from 'zlib';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -42,12 +43,40 @@ export function removeRootfs(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-let kunitCached: string | undefined;
+const built = new Map<string, string>();
+
+/** What a cached-build script prints last (its tree), running it once per process. */
+function cachedBuild(script: string): string {
+  let dir = built.get(script);
+  if (!dir) {
+    dir = execFileSync('bash', [path.join(ROOT, 'scripts', script)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+    built.set(script, dir);
+  }
+  return dir;
+}
 
 /** A clean 6.1 tree with a KUnit build in .kunit (scripts/kunit-tree.sh; built once, cached). */
 export function kunitTree(): string {
-  if (kunitCached) return kunitCached;
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'kunit-tree.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  kunitCached = out.trim().split('\n').pop()!;
-  return kunitCached;
+  return cachedBuild('kunit-tree.sh');
+}
+
+/** The build directory of the small x86_64 kernel for QEMU (scripts/qemu-kernel.sh; built once, cached). */
+export function qemuKernelDir(): string {
+  return cachedBuild('qemu-kernel.sh');
+}
+
+/** A BusyBox initramfs (newc cpio, gzip) whose /init runs `initScript`; a file in a temp dir. */
+export function makeInitramfs(initScript: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-initramfs-'));
+  const root = path.join(dir, 'root');
+  for (const d of ['bin', 'proc', 'sys', 'dev']) fs.mkdirSync(path.join(root, d), { recursive: true });
+  fs.copyFileSync(busybox(), path.join(root, 'bin', 'busybox'));
+  fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
+  fs.writeFileSync(path.join(root, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n${initScript}\n`, { mode: 0o755 });
+  const list = ['.', 'bin', 'bin/busybox', 'proc', 'sys', 'dev', 'init'].join('\n') + '\n';
+  const cpio = execFileSync('cpio', ['-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: list, maxBuffer: 64 << 20 });
+  const file = path.join(dir, 'initramfs.cpio.gz');
+  fs.writeFileSync(file, zlib.gzipSync(cpio));
+  fs.rmSync(root, { recursive: true, force: true });
+  return file;
 }

@@ -263,6 +263,22 @@ export class UiSession {
     await sleep(400);
   }
 
+  /** Adds a function breakpoint through the palette (the Breakpoints view's "+"). */
+  async addFunctionBreakpoint(fn) {
+    await this.palette('Add Function Breakpoint');
+    await this.page.locator('.monaco-inputbox input:focus').waitFor({ timeout: 15000 });
+    await this.page.keyboard.type(fn);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** F5 from the editor area; once more if VS Code was still loading the launch configurations. */
+  async pressF5() {
+    await this.page.click('.part.editor');
+    await this.page.keyboard.press('F5');
+    const started = await waitUntil('the debug toolbar', () => this.page.locator('.debug-toolbar').isVisible(), 10000, 250).catch(() => false);
+    if (!started) { await this.page.click('.part.editor'); await this.page.keyboard.press('F5'); }
+  }
+
   /** Opens a file of the workspace with Quick Open (`rel`: its path in the folder). */
   async openFile(rel) {
     const page = this.page;

@@ -30,17 +30,11 @@ export async function run(s, ctx) {
 
   await s.step('open the workspace, add a function breakpoint on cmdline_proc_show', async () => {
     await s.openWorkbench(ctx.ws);
-    await s.palette('Add Function Breakpoint');
-    await page.locator('.monaco-inputbox input:focus').waitFor({ timeout: 15000 });
-    await page.keyboard.type('cmdline_proc_show');
-    await page.keyboard.press('Enter');
+    await s.addFunctionBreakpoint('cmdline_proc_show');
   });
 
   await s.step('F5 stops in cmdline_proc_show', async () => {
-    await page.click('.part.editor');
-    await page.keyboard.press('F5');
-    const started = await waitUntil('the debug toolbar', () => page.locator('.debug-toolbar').isVisible(), 10000, 250).catch(() => false);
-    if (!started) { await page.click('.part.editor'); await page.keyboard.press('F5'); }  // VS Code still loading launch configs
+    await s.pressF5();
     umid = await waitUntil(`an instance under ${s.umlDir}`, () => fs.existsSync(s.umlDir) && fs.readdirSync(s.umlDir)[0], 60000, 250);
     registerUmid(umid, s.umlDir);
     await waitUntil('the Call Stack at cmdline_proc_show', async () => (await s.texts(s.paneRows('Call Stack'))).some((r) => /^Stack Frame cmdline_proc_show\b/.test(r)), 90000, 250);

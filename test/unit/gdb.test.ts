@@ -87,3 +87,32 @@ test('=breakpoint-modified: a pending breakpoint turning verified is news, a hit
   assert.strictEqual(bps.modified(3, toDap(hit, 3)), undefined, 'a hit only changes the count');
   assert.strictEqual(bps.modified(99, toDap(hit, 99)), undefined, 'not one of ours (the panic breakpoint)');
 });
+
+test('a KVM guest: breakpoints are hardware ones, and a fifth one says the 4 debug registers are taken', async () => {
+  let n = 0;
+  const sent: string[] = [];
+  const { gdb } = scripted((c, t, g) => {
+    if (!c.startsWith('-break-insert')) return false;
+    sent.push(c);
+    n++;
+    g.write(`${t}^done,bkpt={number="${n}",type="hw breakpoint",addr="0x${n}",fullname="/k/f.c",line="${n}",times="0"}`);
+    return true;
+  });
+  const mi = new MiCommands(gdb);
+  mi.hardwareBreakpoints = true;
+  const bps = new Breakpoints(mi);
+  const r = await bps.setFunctions(['a', 'b', 'c', 'd', 'e'].map((name) => ({ name })));
+  assert.deepStrictEqual(r.map((b) => b.verified), [true, true, true, true, false]);
+  assert.match(r[4].message!, /KVM: the 4 x86 debug registers are in use/);
+  assert.ok(sent.every((c) => c.startsWith('-break-insert -f -h ')), JSON.stringify(sent));
+});
+
+test('a remote\'s answer (@ records, QEMU\'s monitor through `monitor`) is the captured output of its command', async () => {
+  const { gdb } = scripted((c, t, g) => {
+    if (!c.includes('monitor info kvm')) return false;
+    g.write('@"kvm support: disabled\\r\\n"');
+    g.write(`${t}^done`);
+    return true;
+  });
+  assert.match(await new MiCommands(gdb).consoleExec('monitor info kvm'), /^kvm support: disabled/);
+});

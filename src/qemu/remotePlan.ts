@@ -1,0 +1,88 @@
+// Launch and attach plans for a kernel in QEMU: the same LaunchPlan the UML path uses, with a
+// remote target instead of a UML process (no umid directory, no command line of its own).
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { LaunchPlan, HELPER_FILE } from '../debug/launchPlan';
+import { ConfigError } from '../uml/cmdline';
+import { cacheDir, findExecutable } from '../uml/host';
+import { gdbMissing } from '../gdb/gdb';
+import { remoteGdbinit } from '../gdb/gdbinit';
+import { QemuLaunchBlock, checkQemuBlock, checkVmlinux, parseTarget, qemuArgs } from './qemuPlan';
+
+export interface QemuLaunchArguments {
+  kernel?: string;
+  qemu: QemuLaunchBlock;
+  console?: 'integratedTerminal' | 'internalConsole';
+  gdbPath?: string;
+  cwd?: string;
+  stopOnEntry?: boolean;
+  setupCommands?: string[];
+}
+
+export interface RemoteAttachArguments {
+  target: string;
+  kernel?: string;
+  gdbPath?: string;
+  cwd?: string;
+  setupCommands?: string[];
+  /** The guest runs under KVM: use hardware breakpoints. */
+  kvm?: boolean;
+}
+
+/** A free TCP port on 127.0.0.1 for QEMU's gdbstub. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+function common(kernelArg: string | undefined, cwd: string | undefined, gdbPath: string | undefined, id: string) {
+  const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(cwd ?? process.cwd(), p));
+  if (!kernelArg) throw new ConfigError('No "kernel": set it to the vmlinux (with debug info) of the kernel QEMU runs.');
+  const kernel = checkVmlinux(abs(kernelArg));
+  const gdb = gdbPath ?? 'gdb';
+  if (!findExecutable(gdb)) throw new ConfigError(gdbMissing(gdb));
+  const sessionDir = path.join(cacheDir(), 'sessions', id);
+  return { abs, kernel, gdb, sessionDir, indexCacheDir: path.join(cacheDir(), 'gdb-index') };
+}
+
+/** launch with a "qemu" block: the adapter starts QEMU (stopped, -S) and ends it at Stop. */
+export function makeQemuLaunchPlan(a: QemuLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole', port: number): LaunchPlan {
+  const id = `qemu-${port}-${Date.now().toString(36)}`;
+  const c = common(a.kernel, a.cwd, a.gdbPath, id);
+  const q = checkQemuBlock(a.qemu, c.abs);
+  const address = `127.0.0.1:${port}`;
+  const hw = q.accel === 'kvm';
+  return {
+    mode: 'launch', kernel: c.kernel, umid: id, umlDir: path.join(os.homedir(), '.uml'), gdbPath: c.gdb, cwd: a.cwd, args: [],
+    gdbinitPath: path.join(c.sessionDir, 'gdbinit'), sessionDir: c.sessionDir, indexCacheDir: c.indexCacheDir,
+    gdbinitText: remoteGdbinit({ kernel: c.kernel.kernel, buildDir: c.kernel.buildDir, gdbScripts: c.kernel.gdbScripts, indexCacheDir: c.indexCacheDir, setupCommands: a.setupCommands, address, hardwareBreakpoints: hw, helperScript: path.join(c.sessionDir, HELPER_FILE) }),
+    console: consoleMode, stopOnEntry: !!a.stopOnEntry,
+    // The console's tty is known once the terminal exists: withQemuConsole completes the arguments.
+    remote: { address, hardwareBreakpoints: hw, qemu: { command: q.qemuPath!, args: qemuArgs(q, port, 'stdio'), accel: q.accel ?? 'tcg' }, block: q, port },
+  };
+}
+
+/** The terminal's tty becomes QEMU's serial console. */
+export function withQemuConsole(plan: LaunchPlan, tty: string): LaunchPlan {
+  const r = plan.remote!;
+  return { ...plan, consoleTty: tty, remote: { ...r, qemu: { ...r.qemu!, args: qemuArgs(r.block!, r.port!, { tty }) } } };
+}
+
+/** attach with "target": gdb joins a gdbstub someone else started; Stop detaches. */
+export function makeRemoteAttachPlan(a: RemoteAttachArguments): LaunchPlan {
+  const address = parseTarget(a.target);
+  const id = `remote-${address.replace(/[^\w]/g, '_')}`;
+  const c = common(a.kernel, a.cwd, a.gdbPath, id);
+  const hw = !!a.kvm;
+  return {
+    mode: 'attach', kernel: c.kernel, umid: id, umlDir: path.join(os.homedir(), '.uml'), gdbPath: c.gdb, cwd: a.cwd, args: [],
+    gdbinitPath: path.join(c.sessionDir, 'gdbinit'), sessionDir: c.sessionDir, indexCacheDir: c.indexCacheDir,
+    gdbinitText: remoteGdbinit({ kernel: c.kernel.kernel, buildDir: c.kernel.buildDir, gdbScripts: c.kernel.gdbScripts, indexCacheDir: c.indexCacheDir, setupCommands: a.setupCommands, address, hardwareBreakpoints: hw, helperScript: path.join(c.sessionDir, HELPER_FILE) }),
+    console: 'internalConsole', stopOnEntry: false,
+    remote: { address, hardwareBreakpoints: hw },
+  };
+}

@@ -1,0 +1,182 @@
+// The same debugger for an x86_64 kernel in QEMU (seed 002's workflow), with real QEMU (software
+// emulation) and a real kernel built from linux-source-6.1 by scripts/qemu-kernel.sh: a launch
+// that starts QEMU stops at cmdline_proc_show when the guest reads /proc/cmdline (stack,
+// variables, lx-ps, lx-cmdline) and Stop ends QEMU; attach to a QEMU started by hand checks the
+// vmlinux against the running kernel, stops, and detaches leaving the guest running; bad input
+// (nothing listening, QEMU missing, the wrong vmlinux) is a clear error with nothing left running.
+import { test, before, after } from 'node:test';
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn, ChildProcess } from 'child_process';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { qemuKernelDir, makeInitramfs, testKernel } from '../support/testKernel';
+import { startClient, stopClient, collectOutput, waitForOutput, nextStop, topFrame } from '../support/dap';
+import { qemuArgs, kvmProblem } from '../../src/qemu/qemuPlan';
+import { freePort } from '../../src/qemu/remotePlan';
+
+let tree: string;
+let bzImage: string;
+let vmlinux: string;
+let once: string;
+let ticking: string;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-test-'));
+
+before(() => {
+  tree = qemuKernelDir();
+  bzImage = path.join(tree, 'arch/x86/boot/bzImage');
+  vmlinux = path.join(tree, 'vmlinux');
+  once = makeInitramfs('echo QEMU-READY\ncat /proc/cmdline\necho QEMU-DONE\nreboot -f');
+  ticking = makeInitramfs('echo QEMU-READY\ni=0\nwhile true; do i=$((i+1)); cat /proc/cmdline >/dev/null; echo "TICK $i"; sleep 1; done');
+});
+after(() => {
+  for (const f of [once, ticking]) if (f) fs.rmSync(path.dirname(f), { recursive: true, force: true });
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** QEMU processes whose command line carries this file (our initramfs). */
+function qemuWith(file: string): number[] {
+  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
+    try { return fs.readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').includes(file); } catch { return false; }
+  }).map(Number);
+}
+
+/** A QEMU started by hand, running (no -S), its serial console collected. */
+async function handStartedQemu(initrd: string): Promise<{ port: number; proc: ChildProcess; out: () => string; waitFor: (re: RegExp) => Promise<void> }> {
+  const port = await freePort();
+  const args = qemuArgs({ kernel: bzImage, initrd, append: 'console=ttyS0' }, port, 'stdio').filter((a) => a !== '-S');
+  const proc = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let text = '';
+  proc.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+  const waitFor = async (re: RegExp) => {
+    const end = Date.now() + 120000;
+    while (!re.test(text)) {
+      if (Date.now() > end) throw new Error(`QEMU never printed ${re}:\n${text.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { port, proc, out: () => text, waitFor };
+}
+
+test('launch with a qemu block: QEMU boots the kernel, cat /proc/cmdline stops at cmdline_proc_show; stack, variables, lx-ps, lx-cmdline; the guest runs on and QEMU ends', async () => {
+  const dc = await startClient();
+  const out = collectOutput(dc);
+  try {
+    const stopped = nextStop(dc, 120000);
+    await Promise.all([
+      dc.waitForEvent('initialized', 60000).then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] })).then(() => dc.configurationDoneRequest()),
+      dc.initializeRequest().then(() => dc.launchRequest({ kernel: vmlinux, console: 'internalConsole', qemu: { kernel: bzImage, initrd: once, append: 'console=ttyS0' } } as DebugProtocol.LaunchRequestArguments)),
+    ]);
+    assert.strictEqual(qemuWith(once).length, 1, 'QEMU runs');
+    const ev = await stopped;
+    assert.strictEqual(ev.body.reason, 'breakpoint');
+    const top = await topFrame(dc, ev.body.threadId!);
+    assert.strictEqual(top.name, 'cmdline_proc_show');
+    assert.match(top.source?.path ?? '', /fs\/proc\/cmdline\.c$/);
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.match(threads[0].name, /^CPU 0/);
+    const scopes = await dc.scopesRequest({ frameId: top.id });
+    const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
+    assert.ok(vars.body.variables.some((v) => v.name === 'm'), JSON.stringify(vars.body.variables));
+    const ps = (await dc.evaluateRequest({ expression: '-exec lx-ps', context: 'repl' })).body.result + out.text();
+    assert.match(ps, /\binit\b/, 'lx-ps lists init');
+    const cmdline = (await dc.evaluateRequest({ expression: '-exec lx-cmdline', context: 'repl' })).body.result + out.text();
+    assert.match(cmdline, /console=ttyS0 nokaslr/, 'the adapter booted it with nokaslr');
+    const terminated = dc.waitForEvent('terminated', 120000);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await dc.continueRequest({ threadId: ev.body.threadId! });
+    await waitForOutput(dc, /QEMU-DONE/, out, 120000);
+    await terminated;  // reboot -f with -no-reboot ends QEMU, and the session with it
+  } finally {
+    await stopClient(dc);
+  }
+  const end = Date.now() + 10000;
+  while (qemuWith(once).length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  assert.deepStrictEqual(qemuWith(once), [], 'no QEMU left');
+});
+
+test('Stop ends the QEMU the adapter started', async () => {
+  const dc = await startClient();
+  try {
+    const stopped = nextStop(dc, 120000);
+    await Promise.all([
+      dc.waitForEvent('initialized', 60000).then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] })).then(() => dc.configurationDoneRequest()),
+      dc.initializeRequest().then(() => dc.launchRequest({ kernel: vmlinux, console: 'internalConsole', qemu: { kernel: bzImage, initrd: ticking } } as DebugProtocol.LaunchRequestArguments)),
+    ]);
+    await stopped;
+    assert.strictEqual(qemuWith(ticking).length, 1);
+    await dc.disconnectRequest({ terminateDebuggee: true });
+  } finally {
+    await stopClient(dc);
+  }
+  assert.deepStrictEqual(qemuWith(ticking), [], 'Stop ended QEMU');
+});
+
+test('attach to a running QEMU: the wrong vmlinux is refused, the right one stops at cmdline_proc_show, detach leaves the guest running', async () => {
+  const q = await handStartedQemu(ticking);
+  try {
+    await q.waitFor(/TICK 2\b/);
+    // A copy of the vmlinux whose banner differs by one letter: "the vmlinux of another kernel".
+    const other = path.join(tmp, 'vmlinux');
+    const bytes = fs.readFileSync(vmlinux);
+    let flipped = 0;
+    for (let at = bytes.indexOf('Linux version 6.1'); at >= 0; at = bytes.indexOf('Linux version 6.1', at + 1), flipped++) bytes[at] = 'l'.charCodeAt(0);
+    assert.ok(flipped > 0);
+    fs.writeFileSync(other, bytes);
+    const bad = await startClient();
+    try {
+      await bad.initializeRequest();
+      bad.once('initialized', () => void bad.configurationDoneRequest().catch(() => undefined));  // should it get that far
+      const err = await bad.attachRequest({ target: `127.0.0.1:${q.port}`, kernel: other } as DebugProtocol.AttachRequestArguments).then(() => undefined, (e: Error) => e);
+      assert.match(err?.message ?? 'attached', /The running kernel does not match .*vmlinux: gdb reads .*Linux version 6\.1.* where the vmlinux has .*linux version 6\.1/);
+    } finally {
+      await stopClient(bad);
+    }
+    assert.ok(q.proc.exitCode === null, 'QEMU still runs after the refused attach');
+
+    const dc = await startClient();
+    try {
+      const stopped = nextStop(dc, 60000);
+      await Promise.all([
+        dc.waitForEvent('initialized', 60000).then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'cmdline_proc_show' }] })).then(() => dc.configurationDoneRequest()),
+        dc.initializeRequest().then(() => dc.attachRequest({ target: `127.0.0.1:${q.port}`, kernel: vmlinux } as DebugProtocol.AttachRequestArguments)),
+      ]);
+      const ev = await stopped;
+      assert.strictEqual((await topFrame(dc, ev.body.threadId!)).name, 'cmdline_proc_show');
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+      await dc.disconnectRequest({});
+    } finally {
+      await stopClient(dc);
+    }
+    const n = (q.out().match(/TICK \d+/g) ?? []).length;
+    await q.waitFor(new RegExp(`TICK ${n + 2}\\b`));  // detached: the guest runs on
+  } finally {
+    q.proc.kill('SIGKILL');
+  }
+});
+
+test('bad input: nothing listening, QEMU missing, a bad target, a UML binary as the vmlinux, KVM where the host has none; each names the fix, nothing starts', async () => {
+  const port = await freePort();
+  const cases: Array<[Record<string, unknown>, RegExp, 'attach' | 'launch']> = [
+    [{ target: `127.0.0.1:${port}`, kernel: vmlinux }, new RegExp(`Nothing answers as a gdbstub at 127\\.0\\.0\\.1:${port} .*Start QEMU with -s -S`), 'attach'],
+    [{ kernel: vmlinux, qemu: { kernel: bzImage, qemuPath: '/nonexistent/qemu-system-x86_64' } }, /qemu-system-x86_64 not found: install QEMU \(Debian: sudo apt-get install qemu-system-x86\)/, 'launch'],
+    [{ target: 'localhost:99999', kernel: vmlinux }, /"target": "localhost:99999" is not host:port/, 'attach'],
+    [{ target: `127.0.0.1:${port}`, kernel: testKernel() }, /is a User-Mode Linux kernel: launch it without "qemu" and "target"/, 'attach'],
+  ];
+  // KVM where this host cannot do it (here: /dev/kvm exists, but the VM offers no vmx/svm).
+  const kvm = kvmProblem();
+  if (kvm) cases.push([{ kernel: vmlinux, qemu: { kernel: bzImage, initrd: once, accel: 'kvm' } }, /KVM is not available: .*Use "accel": "tcg"/, 'launch']);
+  for (const [args, re, kind] of cases) {
+    const dc = await startClient();
+    try {
+      await dc.initializeRequest();
+      const r = kind === 'attach' ? dc.attachRequest(args as DebugProtocol.AttachRequestArguments) : dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+      const err = await r.then(() => undefined, (e: Error) => e);
+      assert.match(err?.message ?? 'started', re);
+    } finally {
+      await stopClient(dc);
+    }
+  }
+});
