@@ -220,7 +220,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.breakpoints = new Breakpoints(rt.mi, warn);
     this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
     this.variables = new Variables(rt.mi);
-    this.tasks = new TaskThreads(rt.mi, warn, !rt.plan.remote);
+    this.tasks = new TaskThreads(rt.mi, warn, !!rt.plan.remote);
     const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
     this.modules = new ModuleSymbols(rt.mi, moduleSearchPath?.length ? moduleSearchPath : [rt.plan.kernel.buildDir],
       (reason, m) => this.sendEvent(new ModuleEvent(reason, m)), (line) => this.out(`${line}\n`));

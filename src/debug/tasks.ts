@@ -23,13 +23,14 @@ export function taskName(t: KernelTask, running: boolean): string {
 }
 
 /** The threads list: running task, then by state (R, D, S, I...) and pid; host helpers last. */
-export function taskThreads(tasks: KernelTask[], current: bigint | undefined, hosts: ThreadEntry[]): DebugProtocol.Thread[] {
+export function taskThreads(tasks: KernelTask[], current: bigint | undefined, hosts: ThreadEntry[], vcpus = false): DebugProtocol.Thread[] {
   const running = tasks.find((t) => t.addr === current);
   const others = tasks.filter((t) => t !== running)
     .sort((a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || a.pid - b.pid);
-  const out: DebugProtocol.Thread[] = [new Thread(1, running ? taskName(running, true) : 'kernel')];
+  const out: DebugProtocol.Thread[] = [new Thread(1, running ? taskName(running, true) : vcpus ? 'CPU 0' : 'kernel')];
   for (const t of others) out.push(new Thread(TASK_THREAD_BASE + t.pid, taskName(t, false)));
   for (const h of hosts.filter((x) => x.id !== 1)) {
+    if (vcpus) { out.push(new Thread(h.id, `CPU ${h.id - 1}`)); continue; }  // QEMU: the other virtual CPUs
     const lwp = /LWP (\d+)/.exec(h.targetId)?.[1];
     out.push(new Thread(h.id, `host helper${lwp ? ` (LWP ${lwp})` : ''}`));
   }
@@ -41,20 +42,28 @@ export class TaskThreads {
   private queue: Promise<unknown> = Promise.resolve();
   private failed = false;
 
-  /** kernelTasks false (a kernel in QEMU): gdb's threads, the virtual CPUs, as they are. */
-  constructor(private readonly mi: MiCommands, private readonly warn: (m: string) => void = () => undefined, private readonly kernelTasks = true) {}
+  /** remote: a kernel in QEMU, whose gdb threads are virtual CPUs and whose current task is per-CPU. */
+  constructor(private readonly mi: MiCommands, private readonly warn: (m: string) => void = () => undefined, private readonly remote = false) {}
+
+  /** The task running on (virtual) CPU 0: UML's cpu_tasks; x86's per-CPU current_task (SMP, then UP). */
+  private async current(): Promise<bigint> {
+    const exprs = this.remote ? ['*(void **)((unsigned long)&current_task + __per_cpu_offset[0])', '(void *)current_task'] : ['cpu_tasks[0].task'];
+    for (const [i, e] of exprs.entries()) {
+      try { return BigInt(/0x[0-9a-f]+/.exec(await this.mi.dataEvaluateExpression(e))?.[0] ?? '0'); } catch (err) { if (i === exprs.length - 1) throw err; }
+    }
+    return 0n;
+  }
 
   /** The guest ran: tasks and their states are news again. */
   invalidate(): void { this.tasks.clear(); }
 
   async threads(): Promise<DebugProtocol.Thread[]> {
     const hosts = await this.mi.threadInfo();
-    if (!this.kernelTasks) return (hosts.length ? hosts : [{ id: 1, targetId: '' }]).map((h) => ({ id: h.id, name: `CPU ${h.id - 1}${h.targetId ? ` (${h.targetId})` : ''}` }));
     let tasks: KernelTask[] = [];
     let current: bigint | undefined;
     try {
       tasks = await this.mi.tasks();
-      current = BigInt(/0x[0-9a-f]+/.exec(await this.mi.dataEvaluateExpression('cpu_tasks[0].task'))?.[0] ?? '0');
+      current = await this.current();
     } catch (e) {
       // An old kernel's structures, or no symbols: the host threads, as gdb sees them.
       if (!this.failed) this.warn(`Kernel tasks are not shown as threads: ${(e as Error).message}`);
@@ -62,7 +71,7 @@ export class TaskThreads {
     }
     this.tasks.clear();
     for (const t of tasks) if (t.addr !== current) this.tasks.set(TASK_THREAD_BASE + t.pid, t);
-    return taskThreads(tasks, current, hosts.length ? hosts : [{ id: 1, targetId: '' }]);
+    return taskThreads(tasks, current, hosts.length ? hosts : [{ id: 1, targetId: '' }], this.remote);
   }
 
   /**

@@ -82,6 +82,7 @@ export function remoteGdbinit(i: GdbinitInput & { address: string; hardwareBreak
   line('The kernel\'s vmlinux, with its debug info.', `file ${i.kernel}`);
   if (i.gdbScripts && !/\/vmlinux$/.test(i.kernel)) line('Kernel gdb scripts: lx-cmdline, lx-ps, lx-dmesg...', `source ${i.gdbScripts}`);
   else if (!i.gdbScripts) L.push('# vmlinux-gdb.py not found: lx-* commands are unavailable. Build them with: make scripts_gdb', '');
+  if (i.helperScript) line('The debugger\'s own kernel commands (uml-tasks, uml-task-enter/leave): kernel tasks as threads.', `source ${i.helperScript}`);
   line('A stopped guest answers slowly under software emulation: give the stub time.', 'set remotetimeout 20');
   line('A refused connection is an answer (nothing listens): no 15 s of silent retries; the debugger retries itself while a QEMU it started opens its port.', 'set tcp auto-retry off');
   if (i.hardwareBreakpoints) L.push('# KVM: breakpoints are hardware ones (-break-insert -h): the CPU\'s 4 debug registers.', '');

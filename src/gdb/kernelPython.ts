@@ -2,7 +2,8 @@
 // gdb round trip for what would take hundreds of MI evaluations. They read kernel structures
 // the way the kernel's scripts/gdb does, but work without vmlinux-gdb.py and on ARCH=um:
 //   uml-tasks            every task: address|pid|tgid|state|kthread|comm, one per line
-//   uml-task-enter ADDR  thread 1's registers become the task's saved context (switch_buf);
+//   uml-task-enter ADDR  thread 1's registers become the task's saved context (UML: switch_buf;
+//                        x86_64 in QEMU: the inactive_task_frame at thread.sp);
 //   uml-task-leave       ...and back, exactly as they were (nothing changes in the guest)
 //   uml-modules          every loaded module, uml-module-info EXPR one: name, base, sections
 export const KERNEL_PY = String.raw`
@@ -95,14 +96,26 @@ def _frame0():
     gdb.execute('thread 1', to_string=True)
     gdb.execute('frame 0', to_string=True)
 
+def _context(t):
+    th = t['thread']
+    if 'switch_buf' in [f.name for f in th.type.fields()]:
+        jb = th['switch_buf'][0]
+        return [int(jb['__' + r]) for r in _REGS]
+    # x86_64: __switch_to_asm pushed the callee-saved registers under its return address.
+    sp = int(th['sp'])
+    if sp == 0:
+        return [0] * len(_REGS)
+    ftype = gdb.lookup_type('struct inactive_task_frame')
+    f = gdb.parse_and_eval('*(struct inactive_task_frame *) 0x%x' % sp)
+    return [int(f['bx']), sp + ftype.sizeof, int(f['bp']), int(f['r12']), int(f['r13']), int(f['r14']), int(f['r15']), int(f['ret_addr'])]
+
 class UmlTaskEnter(gdb.Command):
     def __init__(self):
         super(UmlTaskEnter, self).__init__('uml-task-enter', gdb.COMMAND_DATA)
     def invoke(self, arg, from_tty):
         global _saved
         t = gdb.parse_and_eval('(struct task_struct *) ' + arg)
-        jb = t['thread']['switch_buf'][0]
-        ctx = [int(jb['__' + r]) for r in _REGS]
+        ctx = _context(t)
         if ctx[1] == 0 or ctx[7] == 0:
             raise gdb.GdbError('no saved context: the task has not been switched out yet')
         if _saved is None:

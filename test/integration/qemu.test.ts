@@ -75,8 +75,15 @@ test('launch with a qemu block: QEMU boots the kernel, cat /proc/cmdline stops a
     const top = await topFrame(dc, ev.body.threadId!);
     assert.strictEqual(top.name, 'cmdline_proc_show');
     assert.match(top.source?.path ?? '', /fs\/proc\/cmdline\.c$/);
+    // Kernel tasks as threads, as for UML: the one running on the virtual CPU first; a sleeping
+    // task's stack unwinds from the frame __switch_to_asm left on its stack.
     const threads = (await dc.threadsRequest()).body.threads;
-    assert.match(threads[0].name, /^CPU 0/);
+    assert.match(threads[0].name, /^\[\d+\] cat \(running\)$/, JSON.stringify(threads.slice(0, 5)));
+    const init = threads.find((t) => /^\[1\] init \(S: sleeping\)$/.test(t.name));
+    assert.ok(init, JSON.stringify(threads));
+    const initStack = (await dc.stackTraceRequest({ threadId: init.id, startFrame: 0, levels: 20 })).body.stackFrames.map((f) => f.name);
+    assert.ok(initStack.includes('schedule') || initStack.includes('__schedule'), `init's stack: ${JSON.stringify(initStack)}`);
+    assert.strictEqual((await topFrame(dc, ev.body.threadId!)).name, 'cmdline_proc_show', 'the running task\'s registers are back');
     const scopes = await dc.scopesRequest({ frameId: top.id });
     const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
     assert.ok(vars.body.variables.some((v) => v.name === 'm'), JSON.stringify(vars.body.variables));

@@ -1,7 +1,7 @@
 // A kernel in QEMU from VS Code: a launch.json with a "qemu" block (the x86_64 test kernel from
 // scripts/qemu-kernel.sh, a BusyBox initramfs with a shell on the serial console), a function
 // breakpoint on cmdline_proc_show, F5: QEMU's console is the "UML console" terminal, typing
-// `cat /proc/cmdline` there stops in cmdline_proc_show (the virtual CPU as the thread), Continue
+// `cat /proc/cmdline` there stops in cmdline_proc_show (kernel tasks as threads), Continue
 // prints the command line (nokaslr added), Stop ends QEMU.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,8 +58,9 @@ export async function run(s, ctx) {
       return r.some((x) => /^Stack Frame cmdline_proc_show\b/.test(x)) && r;
     }, 90000, 250);
     s.log(`call stack: ${JSON.stringify(rows.slice(0, 5))}`);
-    // One virtual CPU: VS Code shows its frames without a thread row; more CPUs would be "CPU n".
-    if (/^Thread/.test(rows[0]) && !/^Thread CPU 0\b/.test(rows[0])) throw new Error(`the first thread is not the virtual CPU: ${rows[0]}`);
+    // Kernel tasks as threads, as for UML: the one running on the virtual CPU first, pid 1 (the initramfs init became sh) among the rest.
+    if (!/^Thread \[\d+\] cat \(running\)/.test(rows[0])) throw new Error(`the first thread is not the running cat: ${rows[0]}`);
+    if (!rows.some((x) => /\[1\] sh \(S: sleeping\)/.test(x))) throw new Error(`no thread for pid 1 (init, exec sh): ${JSON.stringify(rows)}`);
     await s.shot('qemu-stopped');
   });
 

@@ -38,3 +38,9 @@ test('uml-modules lines become modules with their sections', () => {
   assert.deepStrictEqual(m[0], { addr: 0x60a80000n, name: 'ukd_hello', base: 0x7f000000n, size: 16384, sections: { '.text': 0x7f000000n, '.init.text': 0x7f004000n, '.data': 0x7f001000n } });
   assert.deepStrictEqual(m[1].sections, {});
 });
+
+test('a kernel in QEMU: the other gdb threads are virtual CPUs, and with no task list CPU 0 stands for the kernel', () => {
+  const threads = taskThreads(parseTasks(OUT), 0x60a62540n, [{ id: 1, targetId: 'Thread 1.1' }, { id: 2, targetId: 'Thread 1.2' }], true);
+  assert.strictEqual(threads[threads.length - 1].name, 'CPU 1');
+  assert.deepStrictEqual(taskThreads([], undefined, [{ id: 1, targetId: '' }], true).map((t) => t.name), ['CPU 0']);
+});
