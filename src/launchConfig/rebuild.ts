@@ -45,7 +45,11 @@ export async function rebuildIfStale(config: vscode.DebugConfiguration, folder: 
   const stale = kernelStaleness(config.kernel, savedSources);
   const def = stale ? buildDefinitionFor(config.kernel, folder.uri.fsPath) : undefined;
   if (!stale || !def) return { ok: true, built: false };
+  const startedMs = Date.now();
   const code = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Building the kernel before ${why}: ${stale}` }, () => runTask(umlTask(def, folder)));
-  if (code === 0) return { ok: true, built: true };
+  if (code === 0) {
+    savedSources.settle(fs.realpathSync(config.kernel), startedMs);
+    return { ok: true, built: true };
+  }
   return { ok: false, built: true, message: `The kernel build failed (make ${code === undefined ? 'did not run' : `exited with ${code}`}): nothing was started. The compiler's errors are in the Problems view; fix them and press ${why} again.` };
 }

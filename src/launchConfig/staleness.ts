@@ -17,6 +17,15 @@ export function staleness(kernel: Stamp, config: Stamp | undefined, saved: Stamp
 /** Source files (C, headers, assembler, Kconfig, Makefiles) this window saved, by path. */
 export class SavedSources {
   private saved = new Map<string, number>();
+  private built = new Map<string, number>();
+
+  /**
+   * A build of `kernel` that started at `startedMs` succeeded: what was saved before then is in
+   * it, even when make found nothing to relink (a file outside the build, an unchanged .config).
+   */
+  settle(kernel: string, startedMs: number): void { this.built.set(kernel, startedMs); }
+
+  settledAt(kernel: string): number { return this.built.get(kernel) ?? 0; }
 
   note(file: string): void {
     if (!/\.(c|h|S)$|\/(Kconfig[^/]*|Makefile|Kbuild)$/.test(file)) return;
@@ -34,7 +43,7 @@ export class SavedSources {
 export function kernelStaleness(kernel: string, sources: SavedSources): string | undefined {
   try {
     const real = fs.realpathSync(kernel);
-    const k = { file: kernel, mtimeMs: fs.statSync(real).mtimeMs };
+    const k = { file: kernel, mtimeMs: Math.max(fs.statSync(real).mtimeMs, sources.settledAt(real)) };
     const cfgFile = path.join(path.dirname(real), '.config');
     const cfg = fs.existsSync(cfgFile) ? { file: cfgFile, mtimeMs: fs.statSync(cfgFile).mtimeMs } : undefined;
     return staleness(k, cfg, sources.under(path.dirname(real)));

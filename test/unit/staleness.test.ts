@@ -28,6 +28,12 @@ test('on real files: saving a source under the kernel\'s tree after the build ma
     fs.writeFileSync(path.join(dir, 'fs', 'cmdline.c'), 'int x;');
     saved.note(path.join(dir, 'fs', 'cmdline.c'));
     assert.strictEqual(kernelStaleness(path.join(dir, 'linux'), saved), 'cmdline.c changed after linux was built');
+    // A build that succeeded without relinking (make found the file outside the kernel): settled,
+    // so F5 does not build again; a save after that build started counts again.
+    saved.settle(fs.realpathSync(path.join(dir, 'linux')), Date.now() + 1000);
+    assert.strictEqual(kernelStaleness(path.join(dir, 'linux'), saved), undefined);
+    saved.settle(fs.realpathSync(path.join(dir, 'linux')), Date.now() - 30000);
+    assert.strictEqual(kernelStaleness(path.join(dir, 'linux'), saved), 'cmdline.c changed after linux was built');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
