@@ -129,7 +129,7 @@ export class UmlDebugSession extends LoggingDebugSession {
         this.terminal = new ConsoleTerminal(plan.sessionDir);
         plan = withQemuConsole(plan, await this.terminal.open(this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), plan.umid, plan.cwd, { hold: !!this.opts.openTerminal }));
       }
-      if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ARCH=um scripts_gdb\` in the kernel tree.\n`, 'important');
+      if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ${plan.remote ? '' : 'ARCH=um '}scripts_gdb\` in the kernel tree.\n`, 'important');
       const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
       this.runtime = rt;
       this.wire(rt);
