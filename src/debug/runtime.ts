@@ -77,8 +77,7 @@ export class UmlRuntime extends EventEmitter {
     // A kernel gdb's index cache has not seen: fill the cache in a gdb of its own first (about
     // 0.6 s), so the session's gdb loads it warm and the first stop does not wait seconds.
     this.kernelStamp = stampOf(p.kernel.kernel);
-    const warm: WarmResult = await (this.opts.warmIndex ?? warmIndex)(p.kernel.kernel, p.indexCacheDir, { gdbPath: p.gdbPath, signal: this.cancelWarm.signal });
-    this.emit('phase', 'index-cache', warm);
+    await this.warmIndex();
     if (this.disposed) throw new Error('The session ended before gdb started.');
     const internal = p.mode === 'launch' && p.console === 'internalConsole' && !p.remote;
     this.gdb = (this.opts.startGdb ?? Gdb.start)({ gdbPath: p.gdbPath, cwd: p.cwd, env: p.env, extraPipes: internal ? 2 : 0 });
@@ -151,8 +150,12 @@ export class UmlRuntime extends EventEmitter {
     }
   }
 
-  /** Console input for a QEMU started with its serial console on stdio. */
-  writeConsole(text: string): void { this.qemu?.write(text); }
+  /** Fills gdb's index cache for the kernel when it has not seen this build-id (a gdb of its own). */
+  private async warmIndex(): Promise<void> {
+    const p = this.plan;
+    const warm: WarmResult = await (this.opts.warmIndex ?? warmIndex)(p.kernel.kernel, p.indexCacheDir, { gdbPath: p.gdbPath, signal: this.cancelWarm.signal });
+    this.emit('phase', 'index-cache', warm);
+  }
 
   /**
    * The console terminal exists (gdb has been loading the kernel meanwhile): its tty joins the
@@ -192,9 +195,7 @@ export class UmlRuntime extends EventEmitter {
       if (stamp !== this.kernelStamp) {
         this.kernelStamp = stamp;
         this.emit('output', `${path.basename(kernel)} was rebuilt since gdb loaded it: gdb re-reads its symbols and re-binds the breakpoints before the guest boots again.\n`, 'console');
-        // The new build-id is new to gdb's index cache too: fill it first, as a launch does.
-        const warm = await (this.opts.warmIndex ?? warmIndex)(kernel, this.plan.indexCacheDir, { gdbPath: this.plan.gdbPath, signal: this.cancelWarm.signal });
-        this.emit('phase', 'index-cache', warm);
+        await this.warmIndex();  // the new build-id is new to gdb's index cache too
       }
       await this.mi.consoleExec('kill');  // no *stopped: the session does not end
       killInstance(this.plan.umlDir, this.plan.umid, this.inferiorPid ? [this.inferiorPid] : []);

@@ -20,9 +20,6 @@ export class QemuProcess {
     }, () => undefined);
   }
 
-  /** Typed console input (internalConsole). */
-  write(text: string): void { this.proc?.stdin?.write(text); }
-
   kill(): void {
     if (this.proc && !this.exited) this.proc.kill('SIGKILL');
   }

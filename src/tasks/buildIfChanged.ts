@@ -1,6 +1,6 @@
 // The "uml: linux (if changed)" task's process (dist/buildIfChanged.js, run with the editor's
-// node): make only when a source is newer than the kernel, so F5 on an unchanged tree does not
-// wait seconds for make to find nothing to do. Usage:
+// node): make only when a source is newer than the kernel, so a preLaunchTask on an unchanged
+// tree does not wait seconds for make to find nothing to do. Usage:
 //   node buildIfChanged.js <tree> <kernel> [buildDir] -- make ARG...
 // Exits with make's status; make's output goes straight to the task terminal (problem matchers).
 import { spawn } from 'child_process';

@@ -15,7 +15,7 @@ export interface UmlTaskDefinition {
   /** Extra make arguments, one per entry, e.g. "V=1" or "CC=clang". */
   makeArgs?: string[];
   subarch?: string;
-  /** linux only: skip make when no source is newer than the kernel (F5's preLaunchTask). */
+  /** linux only: skip make when no source in the tree is newer than the kernel (for a preLaunchTask). */
   ifChanged?: boolean;
 }
 
@@ -35,7 +35,7 @@ const DESCRIPTIONS: Record<Target, string> = {
 
 export function describe(t: Target): string { return DESCRIPTIONS[t]; }
 
-/** The task's name: "linux (if changed)" is the one launch configurations run before F5. */
+/** The task's name: "linux (if changed)" for the one with the change check. */
 export function taskName(d: UmlTaskDefinition): string {
   return d.ifChanged && d.target === 'linux' ? 'linux (if changed)' : d.target;
 }

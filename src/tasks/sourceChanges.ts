@@ -1,7 +1,7 @@
 // "Has any source changed since the kernel was linked?": the files make would rebuild from
 // (C, headers, assembler, Rust, linker scripts, Kconfig, Makefiles, .config) newer than the
 // kernel binary. A stat walk of the tree takes a fraction of a second; make itself needs seconds
-// to find nothing to do, which is why F5 asks this first.
+// to find nothing to do, which is why the "if changed" task asks this first.
 import * as fs from 'fs';
 import * as path from 'path';
 import { walkFilesSync } from '../uml/treeWalk';

@@ -23,10 +23,8 @@ function refreshTree(): void {
   void set('rootfs', s.rootfs);
 }
 
-function refreshHost(): boolean {
-  const ok = hostTools().every((t) => t.found);
-  void set('host', ok);
-  return ok;
+function refreshHost(tools = hostTools()): void {
+  void set('host', tools.every((t) => t.found));
 }
 
 async function checkHost(): Promise<void> {
@@ -36,7 +34,7 @@ async function checkHost(): Promise<void> {
   const xsave = hostTooLarge(host)
     ? ` This CPU's XSAVE area (${host.size ?? 'AMX'} bytes) is too large for UML kernels before 6.13: use 6.13 or later, or the config doctor's XSAVE fix on an older tree.`
     : '';
-  refreshHost();
+  refreshHost(tools);
   if (!missing.length) {
     void vscode.window.showInformationMessage(`The host has what UML debugging needs: ${tools.map((t) => t.what).join(', ')}.${xsave}`);
     return;
