@@ -136,6 +136,10 @@ export function registerWalkthrough(ctx: vscode.ExtensionContext): void {
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, '{.config,linux,vmlinux,rootfs,rootfs/init,rootfs/sbin/init}'));
     ctx.subscriptions.push(w, w.onDidCreate(refreshTree), w.onDidChange(refreshTree), w.onDidDelete(refreshTree));
   }
-  refreshTree();
-  refreshHost();
+  // VS Code checks a step off only when its context key turns true after the walkthrough is
+  // registered: a key already true at registration is taken as old news and the step stays
+  // open for the session. Activation can come first (a kernel tree opens the window), so the
+  // first check waits until the workbench has registered the walkthroughs.
+  const first = setTimeout(() => { refreshTree(); refreshHost(); }, 2000);
+  ctx.subscriptions.push({ dispose: () => clearTimeout(first) });
 }
