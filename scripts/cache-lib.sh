@@ -16,17 +16,19 @@ need() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 }
 
-# lock_cache DIR: creates DIR and holds its lock until the script ends (two runs at once would
-# build into the same tree).
+# lock_cache DIR [NAME]: creates DIR and holds its lock (NAME's, if given) until the script ends
+# (two runs at once would build into the same tree; two kernel versions build side by side).
 lock_cache() {
   mkdir -p "$1"
-  exec 9>"$1/.lock"
+  exec 9>"$1/.lock${2:+-$2}"
   flock 9
 }
 
-# unpack_source TAG DIR: a fresh copy of Debian's linux-source-6.1 in DIR/linux-source-6.1.
+# unpack_source TAG DIR [X.Y]: a fresh copy of Debian's linux-source-X.Y (default 6.1) in
+# DIR/linux-source-X.Y.
 unpack_source() {
+  local v=${3:-6.1}
   rm -rf "$2"; mkdir -p "$2"
-  echo "$1: unpacking linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1) into $2" >&2
-  tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$2"
+  echo "$1: unpacking linux-source-$v $(dpkg-query -W -f='${Version}' "linux-source-$v") into $2" >&2
+  tar -xJf "/usr/src/linux-source-$v.tar.xz" -C "$2"
 }

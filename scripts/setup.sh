@@ -16,4 +16,5 @@ fi
 npm ci --no-audit --no-fund
 npm run compile
 bash scripts/test-kernel.sh
+bash scripts/test-kernel.sh 6.12
 bash scripts/qemu-kernel.sh

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execa } from 'execa';
-import { kunitTree } from '../support/testKernel';
+import { kunitTree, kunitTreeOptions, testKernelVersion } from '../support/testKernel';
 import { discoverKunit, discoverTree } from '../../src/kunit/discover';
 import { KtapParser, KtapResult } from '../../src/kunit/ktap';
 import { buildArgs, execArgs, kunitKernel, runKunitPy } from '../../src/kunit/run';
@@ -15,9 +15,17 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { launch, nextStop, topFrame, withSession } from '../support/dap';
 import { umidProcesses } from '../../src/uml/host';
 
-const OPTIONS = { kconfigAdd: ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'] };
+// lib/list-test.c's suites as each kernel has them (6.12 adds klist).
+const LIST_SUITES: Record<string, string[]> = { '6.1': ['list-kunit-test', 'hlist'], '6.12': ['list-kunit-test', 'hlist', 'klist'] };
 let tree: string;
-before(() => { tree = kunitTree(); });
+let OPTIONS: ReturnType<typeof kunitTreeOptions>;
+/** The line of list_test_list_init's definition in this tree's lib/list-test.c. */
+let initLine: number;
+before(() => {
+  tree = kunitTree();
+  OPTIONS = kunitTreeOptions(tree);
+  initLine = fs.readFileSync(path.join(tree, 'lib', 'list-test.c'), 'utf8').split('\n').findIndex((l) => l.startsWith('static void list_test_list_init(')) + 1;
+});
 
 async function exec(glob: string): Promise<{ results: KtapResult[]; umid: string; output: string }> {
   const parser = new KtapParser();
@@ -31,13 +39,13 @@ test('discovery: list-kunit-test in lib/list-test.c with its 39 cases, at their 
   const suites = discoverKunit(fs.readFileSync(path.join(tree, 'lib', 'list-test.c'), 'utf8'));
   const list = suites.find((s) => s.name === 'list-kunit-test')!;
   assert.strictEqual(list.cases.length, 39);
-  assert.deepStrictEqual(list.cases[0], { name: 'list_test_list_init', param: false, line: 17 });
+  assert.deepStrictEqual(list.cases[0], { name: 'list_test_list_init', param: false, line: initLine });
   assert.ok(suites.some((s) => s.name === 'hlist'));
 });
 
 test('discovery over the whole tree: every file with KUnit suites, list-test.c among them', async () => {
   const found = await discoverTree(tree);
-  assert.deepStrictEqual(found.get('lib/list-test.c')?.map((s) => s.name), ['list-kunit-test', 'hlist']);
+  assert.deepStrictEqual(found.get('lib/list-test.c')?.map((s) => s.name), LIST_SUITES[testKernelVersion()]);
   const suites = [...found.values()].flat();
   assert.ok(found.size >= 60 && suites.length >= 80, `${found.size} files, ${suites.length} suites`);
   assert.ok(suites.some((s) => s.name === 'example' && s.cases.some((c) => c.name === 'example_simple_test')), 'lib/kunit/kunit-example-test.c');
@@ -83,7 +91,7 @@ test('Debug Test\'s launch: kunit.py\'s kernel under the adapter with its argume
   await launch(dc, kunitKernel({ tree }), {
     umid, rootfs: '', init: undefined, mem: '1G',
     kernelArgs: ['kunit.filter_glob=list-kunit-test.list_test_list_init', 'kunit.enable=1', 'kunit_shutdown=halt', 'console=tty'],
-  }, async () => { bp = (await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: 19 }] })).body.breakpoints[0]; });
+  }, async () => { bp = (await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: initLine + 2 }] })).body.breakpoints[0]; });
   assert.strictEqual(bp?.verified, true);
   const ev = await stopped;
   assert.strictEqual((await topFrame(dc, ev.body.threadId!)).name, 'list_test_list_init');

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execa } from 'execa';
-import { ROOT, testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
+import { ROOT, testKernel, testKernelDir, testKernelVersion, makeRootfs, removeRootfs } from '../support/testKernel';
 import { withSession, launch } from '../support/dap';
 import { PATCH_FILE, PATCHED_SOURCE, UML_FP_BUFFER, classifySource, hostTooLarge, previewPatchArgs } from '../../src/hostcompat/xsave';
 import { hostXsave, kernelFpCode, xsaveCheck } from '../../src/hostcompat/hostXsave';
@@ -47,7 +47,7 @@ test('the test kernel carries the patch: the tree and the binary say so, and it 
   assert.strictEqual(classifySource(fs.readFileSync(path.join(testKernelDir(), PATCHED_SOURCE), 'utf8')), 'patched');
   const code = kernelFpCode(testKernel());
   assert.strictEqual(code.kind, 'patched');
-  assert.match(code.kind === 'patched' ? code.version ?? '' : '', /^6\.1\./);
+  assert.ok((code.kind === 'patched' ? code.version ?? '' : '').startsWith(`${testKernelVersion()}.`), JSON.stringify(code));
   assert.strictEqual(await xsaveCheck(testKernel()), undefined);
 });
 
