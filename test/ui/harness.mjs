@@ -7,6 +7,7 @@
 //                        plus the Debian packages they need (only the missing ones).
 //   new UiSession(...)   one test's world: a temp HOME/XDG_*, code-server in its own process
 //                        group on a free 127.0.0.1 port, a headless Chromium page, screenshots.
+//   session.openWorkbench(), .palette(), ...   driving the page: workbench.mjs (Workbench).
 //   session.close()      ends all of it; also done by process exit/signal handlers, so nothing
 //                        survives a failed or interrupted run (server group, browser, UML guests
 //                        of the umids the test registered, temp dirs, <home>/.uml/<umid>).
@@ -22,20 +23,19 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CODE_SERVER_VERSION, sh } from './tools.mjs';
 import { live, killGroup, killPids, markedProcesses, cleanupAllSync, registerDir, registerUmid, umidProcesses } from './cleanup.mjs';
+import { sleep, waitUntil } from './wait.mjs';
+import { Workbench } from './workbench.mjs';
 
 export { umidProcesses, markedProcesses, processesNamed, registerUmid, registerDir, cleanupAllSync } from './cleanup.mjs';
 
 export { CODE_SERVER_VERSION, PLAYWRIGHT_VERSION, TOOLS_DIR, ensureDebs, ensureTools } from './tools.mjs';
+export { sleep, waitUntil } from './wait.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = path.join(REPO, 'test-results', 'ui');
 
-
-
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
-
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -44,17 +44,6 @@ export async function freePort() {
     s.on('error', reject);
     s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
   });
-}
-
-/** Polls fn until it returns a truthy value; throws `what` after ms. */
-export async function waitUntil(what, fn, ms, every = 500) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`${what}: not after ${(ms / 1000).toFixed(0)} s${last ? ` (last error: ${last.message.split('\n')[0]})` : ''}`);
-    await sleep(every);
-  }
 }
 
 /** A busybox hostfs root filesystem in a temp dir; `initBody` follows the mounts in /init. */
@@ -97,12 +86,13 @@ const BASE_SETTINGS = {
 // ---------------------------------------------------------------------------------------------
 // One test's world.
 
-export class UiSession {
+export class UiSession extends Workbench {
   /**
    * @param {string} name  test name: screenshots go to test-results/ui/<name>/
    * @param {object} o  { settings: extra user settings, log: function }
    */
   constructor(name, o = {}) {
+    super();
     this.name = name;
     this.outDir = path.join(RESULTS, name);
     fs.rmSync(this.outDir, { recursive: true, force: true });
@@ -215,167 +205,12 @@ export class UiSession {
     this.page.on('pageerror', (e) => this.pageErrors.push(e.message));
   }
 
-  /** Opens the workbench on `folder` with /work/main as the extension under development. */
-  async openWorkbench(folder, { development = true, extensionTests } = {}) {
-    const entries = [];
-    if (development) entries.push(['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${this.port}${REPO}`]);
-    if (extensionTests) entries.push(['extensionTestsPath', `vscode-remote://127.0.0.1:${this.port}${extensionTests}`]);
-    const payload = encodeURIComponent(JSON.stringify(entries));
-    const url = `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(folder)}&payload=${payload}`;
-    this.log(`goto ${url}`);
-    await this.page.goto(url, { timeout: 60000 });
-    await this.page.waitForSelector('.monaco-workbench', { timeout: 90000 });
-    await this.page.waitForSelector('.activitybar .action-item', { timeout: 60000 });
-    // The explorer showing the folder's files: the workbench and its file service are ready.
-    await this.page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90000 });
-    await sleep(1500);
-  }
-
   async shot(name) {
     if (!this.page || this.page.isClosed()) return;
     const f = path.join(this.outDir, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: f, timeout: 15000 });
     this.log(`screenshot ${path.relative(REPO, f)}`);
     return f;
-  }
-
-  // ---- workbench helpers -------------------------------------------------------------------
-
-  async quickInput() {
-    const box = this.page.locator('.quick-input-widget .quick-input-box input');
-    await box.waitFor({ state: 'visible', timeout: 15000 });
-    return box;
-  }
-
-  /** Runs a command from the palette by its exact title (clicks that row, not the first one). */
-  async palette(title) {
-    await this.page.keyboard.press('F1');
-    const box = await this.quickInput();
-    await box.fill('>' + title);
-    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    const exact = (l) => l === title || l.startsWith(`${title}, `);
-    const i = await waitUntil(`the palette entry "${title}"`, async () => {
-      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-      const k = labels.findIndex(exact);
-      return k >= 0 ? k + 1 : 0;
-    }, 15000, 200).catch(async (e) => { await this.page.keyboard.press('Escape'); throw e; });
-    await rows.nth(i - 1).click();
-    await sleep(400);
-  }
-
-  /** Adds a function breakpoint through the palette (the Breakpoints view's "+"). */
-  async addFunctionBreakpoint(fn) {
-    await this.palette('Add Function Breakpoint');
-    await this.page.locator('.monaco-inputbox input:focus').waitFor({ timeout: 15000 });
-    await this.page.keyboard.type(fn);
-    await this.page.keyboard.press('Enter');
-  }
-
-  /** F5 from the editor area; once more if VS Code was still loading the launch configurations. */
-  async pressF5() {
-    await this.page.click('.part.editor');
-    await this.page.keyboard.press('F5');
-    const started = await waitUntil('the debug toolbar', () => this.page.locator('.debug-toolbar').isVisible(), 10000, 250).catch(() => false);
-    if (!started) { await this.page.click('.part.editor'); await this.page.keyboard.press('F5'); }
-  }
-
-  /** Opens a file of the workspace with Quick Open (`rel`: its path in the folder). */
-  async openFile(rel) {
-    const page = this.page;
-    await page.click('.part.editor');
-    await page.keyboard.press('Control+P');
-    const box = await this.quickInput();
-    await box.fill(rel);
-    const base = rel.split('/').pop();
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: base }).filter({ hasText: rel.split('/').slice(0, -1).join('/') }).first();
-    await row.waitFor({ timeout: 90000 });  // the first file search indexes the whole tree
-    await row.click();
-    await page.waitForSelector(`.tab.active[aria-label*="${base}"]`, { timeout: 30000 });
-    await page.waitForSelector('.part.editor .monaco-editor .view-lines', { timeout: 30000 });
-    await sleep(800);
-  }
-
-  /** Moves the cursor of the active editor to a line (Go to Line). */
-  async goToLine(line) {
-    await this.page.click('.part.editor .monaco-editor .view-lines');
-    await this.page.keyboard.press('Control+G');
-    const box = await this.quickInput();
-    await box.fill(`:${line}`);
-    await this.page.keyboard.press('Enter');
-    await sleep(500);
-  }
-
-  /** Shows the Terminal panel (its tab if the panel is open, else the palette). */
-  async showTerminalPanel() {
-    const tab = this.page.locator('.part.panel .composite-bar a.action-label[aria-label^="Terminal"]');
-    if (await tab.isVisible().catch(() => false)) await tab.click();
-    else await this.palette('View: Toggle Terminal');
-    await sleep(300);
-  }
-
-  /** Drags the sidebar's sash so that long rows (descriptions) are readable in screenshots. */
-  async widenSidebar(to = 560) {
-    const box = await this.page.locator('.part.sidebar').boundingBox();
-    if (!box || box.width >= to) return;
-    const x = box.x + box.width + 1;
-    const y = box.y + box.height / 2;
-    await this.page.mouse.move(x, y);
-    await this.page.mouse.down();
-    await this.page.mouse.move(x + (to - box.width) / 2, y, { steps: 5 });
-    await this.page.mouse.move(box.x + to, y, { steps: 5 });
-    await this.page.mouse.up();
-    await sleep(300);
-  }
-
-  /** Names of the terminals (tab list entries, or the single terminal's tab). */
-  async terminalNames() {
-    return this.page.$$eval('.terminal-tabs-entry, .single-terminal-tab', (els) => els.map((e) => e.textContent.trim()).filter(Boolean)).catch(() => []);
-  }
-
-  async texts(sel) {
-    return this.page.$$eval(sel, (els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim())).catch(() => []);
-  }
-
-  paneRows(paneTitle) { return `.pane:has(.pane-header[aria-label*="${paneTitle}"]) .monaco-list-row`; }
-
-  async notifications() {
-    const t = await this.page.$$eval('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message',
-      (els) => els.map((e) => e.textContent.trim())).catch(() => []);
-    t.forEach((x) => this.notificationsSeen.add(x));
-    return t;
-  }
-
-  async waitForNotification(re, ms = 20000) {
-    return waitUntil(`a notification matching ${re}`, async () => (await this.notifications()).find((t) => re.test(t)), ms, 250)
-      .catch((e) => { throw new Error(`${e.message}; notifications seen: ${JSON.stringify([...this.notificationsSeen])}`); });
-  }
-
-  async clearNotifications() {
-    await this.palette('Notifications: Clear All Notifications').catch(() => {});
-  }
-
-  /** The visible rows of the active terminal (DOM renderer), trailing blanks dropped. */
-  async terminalText() {
-    // The Debug Console may take the panel over (session start, output): show the terminal again.
-    if (!(await this.page.locator('.terminal-wrapper.active .xterm, .xterm').first().isVisible().catch(() => false))) await this.showTerminalPanel().catch(() => {});
-    // With several terminals (a task's and the console), the active one's rows.
-    return this.page.evaluate(() => {
-      const rows = document.querySelector('.terminal-wrapper.active .xterm-rows') ?? document.querySelector('.xterm .xterm-rows');
-      return (rows ? [...rows.children] : []).map((r) => r.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')).join('\n');
-    }).catch(() => '');
-  }
-
-  async focusTerminal() {
-    if (!(await this.page.locator('.xterm').first().isVisible().catch(() => false))) await this.showTerminalPanel();
-    const active = this.page.locator('.terminal-wrapper.active .xterm');
-    await ((await active.count()) ? active.first() : this.page.locator('.xterm').first()).click();
-    await sleep(300);
-  }
-
-  async typeInTerminal(text) {
-    await this.focusTerminal();
-    await this.page.keyboard.type(text, { delay: 20 });
-    await this.page.keyboard.press('Enter');
   }
 
   // ---- teardown ----------------------------------------------------------------------------

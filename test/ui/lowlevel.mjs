@@ -41,11 +41,13 @@ export async function run(s, ctx) {
   });
 
   await s.step('the Call Stack lists kernel tasks as threads: the running one first, init and kthreadd', async () => {
+    // All rows: once VS Code has fetched the whole stack of the running task, its frames push
+    // the other threads out of sight (and out of the DOM).
     const rows = await waitUntil('task threads in the Call Stack', async () => {
-      const r = await s.texts(s.paneRows('Call Stack'));
+      const r = await s.allPaneRows('Call Stack');
       return r.some((x) => /\[2\] kthreadd \(S: sleeping\)/.test(x)) && r;
-    }, 20000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(s.paneRows('Call Stack')))}`); });
-    s.log(`call stack: ${JSON.stringify(rows.slice(0, 8))}`);
+    }, 20000, 500).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.allPaneRows('Call Stack'))}`); });
+    s.log(`call stack: ${JSON.stringify(rows.slice(0, 30))}`);
     if (!/^Thread \[\d+\] cat \(running\)/.test(rows[0])) throw new Error(`the running task is not first: ${rows[0]}`);
     if (!rows.some((x) => /\[1\] init \(S: sleeping\)/.test(x))) throw new Error('no init thread');
     await s.shot('task-threads');

@@ -53,11 +53,9 @@ export async function run(s, ctx) {
 
   await s.step('`cat /proc/cmdline` stops in cmdline_proc_show', async () => {
     await s.typeInTerminal('cat /proc/cmdline');
-    const rows = await waitUntil('the Call Stack at cmdline_proc_show', async () => {
-      const r = await s.texts(s.paneRows('Call Stack'));
-      return r.some((x) => /^Stack Frame cmdline_proc_show\b/.test(x)) && r;
-    }, 90000, 250);
-    s.log(`call stack: ${JSON.stringify(rows.slice(0, 5))}`);
+    await waitUntil('the Call Stack at cmdline_proc_show', async () => (await s.texts(s.paneRows('Call Stack'))).some((x) => /^Stack Frame cmdline_proc_show\b/.test(x)), 90000, 250);
+    const rows = await s.allPaneRows('Call Stack');  // the threads below the stack may be out of sight
+    s.log(`call stack: ${JSON.stringify(rows.slice(0, 30))}`);
     // Kernel tasks as threads, as for UML: the one running on the virtual CPU first, pid 1 (the initramfs init became sh) among the rest.
     if (!/^Thread \[\d+\] cat \(running\)/.test(rows[0])) throw new Error(`the first thread is not the running cat: ${rows[0]}`);
     if (!rows.some((x) => /\[1\] sh \(S: sleeping\)/.test(x))) throw new Error(`no thread for pid 1 (init, exec sh): ${JSON.stringify(rows)}`);
