@@ -12,6 +12,11 @@
 //   threads (tasks)      DAP threads with ~300 kernel tasks vs lx-ps (target 150 ms)
 //   module symbols       the adapter's do_init_module hook for the test module (no raw
 //                        equivalent: lx-symbols cannot load them with UML's linux binary)
+//   watchpoint probe     whether this host delivers hardware watchpoint traps (gdb on
+//                        /bin/true): cold (what the first data breakpoint after a host boot
+//                        pays) and cached (the boot-keyed file every later session reads). On a
+//                        host without the traps the data breakpoint hit is not measured: the
+//                        adapter refuses it, and raw gdb would wait forever.
 // Exported for bench.mjs; runs alone with `node scripts/benchLowLevel.mjs`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
@@ -19,10 +24,12 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { RawMi } from './rawMi.mjs';
 import { InlineClient } from './inlineClient.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
 const FUNC = 'cmdline_proc_show';
 const TARGET_RATIO = 1.2;
 const TARGET_STACK_MS = 30;
@@ -46,9 +53,30 @@ async function timed(n, fn) {
   return out;
 }
 
+/** The host probe, uncached (each run a fresh gdb on /bin/true) and from this boot's cache file. */
+async function hwWatchProbe(runs) {
+  const { probeHwWatch, hwWatch, cachedHwWatch, hwWatchRefusal } = require(join(root, 'out/src/hostcompat/hwWatch.js'));
+  const cold = [];
+  let verdict;
+  for (let i = 0; i < Math.min(runs, 3); i++) {
+    const t = performance.now();
+    verdict = await probeHwWatch('gdb');
+    cold.push(performance.now() - t);
+  }
+  await hwWatch('gdb');  // writes the cache file when this boot has none yet
+  const cached = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    if (!cachedHwWatch()) throw new Error(`hardware watchpoint probe: no verdict cached for this boot (the probe said: ${verdict.traps}, ${verdict.detail})`);
+    cached.push(performance.now() - t);
+  }
+  return { cold, cached, verdict, refusal: hwWatchRefusal(verdict) };
+}
+
 async function adapterSide(kernel, rootfs, runs, moduleSearchPath) {
   const umid = `bench-ll-${process.pid}`;
-  const dc = new InlineClient();
+  const dc = new InlineClient();  // builds out/ when stale
+  const hw = await hwWatchProbe(runs);
   try {
     const stopped = dc.next('stopped');
     const tLaunch = performance.now();
@@ -74,13 +102,17 @@ async function adapterSide(kernel, rootfs, runs, moduleSearchPath) {
     const range = (await dc.request('disassemble', { memoryReference: pc, instructionOffset: -100, instructionCount: 200 })).body.instructions;
     const info = (await dc.request('dataBreakpointInfo', { name: 'panic_timeout', frameId: top.id })).body;
     await dc.request('setFunctionBreakpoints', { breakpoints: [] });
-    await dc.request('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
-    r.watch = await timed(runs, async () => {
-      const hit = dc.next('stopped');
-      await dc.request('continue', { threadId: t });
-      const ev = await hit;
-      if (ev.body.reason !== 'data breakpoint') throw new Error(`adapter: stopped for ${ev.body.reason}, not the data breakpoint`);
-    });
+    const set = (await dc.request('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] })).body.breakpoints[0];
+    if (hw.refusal) {
+      if (set.verified || !set.message.includes(hw.refusal)) throw new Error(`adapter: the host probe says no traps, yet: ${JSON.stringify(set)}`);
+    } else {
+      r.watch = await timed(runs, async () => {
+        const hit = dc.next('stopped');
+        await dc.request('continue', { threadId: t });
+        const ev = await hit;
+        if (ev.body.reason !== 'data breakpoint') throw new Error(`adapter: stopped for ${ev.body.reason}, not the data breakpoint`);
+      });
+    }
     r.range = [range[0].address, range[range.length - 1].address];
     // Restart: the guest reboots under the same gdb, to the same breakpoint.
     await dc.request('setDataBreakpoints', { breakpoints: [] });
@@ -93,6 +125,7 @@ async function adapterSide(kernel, rootfs, runs, moduleSearchPath) {
     r.launchMs = launchMs;
     r.tasks = tasks;
     r.moduleMs = Number(/Module ukd_hello loaded at \S+: symbols from \S+ \((\d+) ms\)/.exec(dc.output)?.[1] ?? NaN);
+    r.hw = hw;
     return r;
   } finally {
     await dc.close();
@@ -100,7 +133,7 @@ async function adapterSide(kernel, rootfs, runs, moduleSearchPath) {
   }
 }
 
-async function rawSide(kernel, rootfs, work, range, runs) {
+async function rawSide(kernel, rootfs, work, range, runs, watch) {
   const umid = `bench-llraw-${process.pid}`;
   const file = join(work, 'raw.gdbinit');
   writeFileSync(file, [
@@ -125,6 +158,7 @@ async function rawSide(kernel, rootfs, work, range, runs) {
       memory: await timed(runs, () => mi.send(`-data-read-memory-bytes ${cmdline} 4096`)),
       stack: await timed(runs, () => mi.send('-stack-list-frames 0 19')),
     };
+    if (!watch) return r;
     await mi.send('-break-delete 1');
     await mi.send('-break-watch panic_timeout');
     r.watch = await timed(runs, async () => {
@@ -161,11 +195,12 @@ export async function benchLowLevel({ runs = 5, log = console.log } = {}) {
     copyFileSync(join(moduleDir, 'ukd_hello.ko'), join(rootfs, 'ukd_hello.ko'));
     writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\ninsmod /ukd_hello.ko\nfor i in $(seq 280); do sleep 100000 & done\ncat /proc/cmdline >/dev/null\ni=0\nwhile true; do i=$((i+1)); echo $i > /proc/sys/kernel/panic; done\n', { mode: 0o755 });
     const ours = await adapterSide(kernel, rootfs, runs, [moduleDir]);
-    const raw = await rawSide(kernel, rootfs, work, ours.range, runs);
+    const raw = await rawSide(kernel, rootfs, work, ours.range, runs, !ours.hw.refusal);
     const fmt = (ms) => (ms < 100 ? ms.toFixed(1) : `${Math.round(ms)}`);
     log(`low-level requests (medians of ${runs}; the adapter in-process as VS Code runs it vs raw gdb/MI, same kernel, same run):`);
     log('  (raw gdb disassembles the very range the adapter returned; the adapter first finds an instruction boundary before the pc)');
     for (const [k, name] of [[`threads`, `threads: ${ours.tasks} kernel tasks (raw: lx-ps)`], ['disasm', 'disassemble 200 instructions around the pc'], ['memory', 'readMemory 4 KiB'], ['stack', 'stackTrace 20 frames'], ['watch', 'data breakpoint hit (continue -> stop)']]) {
+      if (!ours[k]) { log(`  ${name}: not measurable here: ${ours.hw.refusal}`); continue; }
       const o = median(ours[k]); const r = median(raw[k]); const ratio = o / r;
       const extra = k === 'stack' ? `; target < ${TARGET_STACK_MS} ms ${o < TARGET_STACK_MS ? 'OK' : 'MISS'}`
         : k === 'threads' ? `; target < ${TARGET_THREADS_MS} ms ${o < TARGET_THREADS_MS ? 'OK' : 'MISS'}` : '';
@@ -173,6 +208,8 @@ export async function benchLowLevel({ runs = 5, log = console.log } = {}) {
       const ratioTarget = k === 'threads' ? '' : ` (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'OK' : 'MISS'}`;
       log(`  ${name}: ours ${fmt(o)} ms, raw gdb ${fmt(r)} ms (${o >= r ? '+' : ''}${(o - r).toFixed(2)} ms), ratio ${ratio.toFixed(2)}${ratioTarget}${extra}`);
     }
+    const { hw } = ours;
+    log(`  hardware watchpoint probe (gdb on /bin/true; once per host boot, at the first data breakpoint, not on F5's path): cold ${fmt(median(hw.cold))} ms (median of ${hw.cold.length}), cached ${median(hw.cached).toFixed(2)} ms; this host: traps ${hw.verdict.traps} (${hw.verdict.detail})`);
     log(`  module symbols (ukd_hello: do_init_module stop -> .ko found -> add-symbol-file -> continue): ${ours.moduleMs} ms`);
     log(`  restart -> stopped at ${FUNC} again: ${fmt(ours.restartMs)} ms, against the session's own launch -> first stop ${fmt(ours.launchMs)} ms (warm index cache)`);
   } finally {

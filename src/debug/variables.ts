@@ -25,6 +25,8 @@ class Handles<T> {
   get(h: number): T | undefined { return this.map.get(h); }
   set(h: number, v: T): void { this.map.set(h, v); }
   reset(): void { this.map.clear(); }  // numbers keep growing: a stale reference never hits a new value
+  /** Whether `h` was handed out (and is gone now if get() finds nothing). */
+  issued(h: number): boolean { return h > 0 && h < this.next; }
 }
 
 const whereOf = (frameId: number): Where => {
@@ -49,8 +51,6 @@ function childExpr(parent: Ref & { kind: 'varobj' }, exp: string): string {
 
 export class Variables {
   private handles = new Handles<Ref>();
-  /** Each listed variable's expression and frame, by "<container reference>:<name>" (data breakpoints ask by name). */
-  private listed = new Map<string, { expr: string; frameId?: number }>();
   private roots: string[] = [];
   private regNames: string[] | undefined;
 
@@ -75,10 +75,10 @@ export class Variables {
     if (!ref) return [];
     if (ref.kind === 'scope') {
       if (ref.scope === 'registers') return this.registers(ref.frameId);
-      return this.frameVariables(reference, ref.frameId, ref.scope === 'args');
+      return this.frameVariables(ref.frameId, ref.scope === 'args');
     }
     const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
-    return this.children(reference, vo, start, count);
+    return this.children(vo, start, count);
   }
 
   /** Evaluates for hover, watch and the debug console: a varobj, so structs can be opened. */
@@ -123,19 +123,17 @@ export class Variables {
    */
   reset(): void {
     this.handles.reset();
-    this.listed.clear();
     // A varobj gdb has already dropped (its frame is gone) is no loss: nothing to report.
     for (const n of this.roots) this.mi.varDelete(n).catch(() => undefined);
     this.roots = [];
   }
 
-  private async frameVariables(scopeRef: number, frameId: number, args: boolean): Promise<DebugProtocol.Variable[]> {
+  private async frameVariables(frameId: number, args: boolean): Promise<DebugProtocol.Variable[]> {
     const out: DebugProtocol.Variable[] = [];
     for (const { name, type, value, arg } of await this.mi.stackListVariables(whereOf(frameId))) {
       if (arg !== args) continue;
       const reference = expandable(type, value) ? this.handles.create({ kind: 'expr', frameId, expr: name }) : 0;
       out.push({ name, type, value: value ?? summary(type), evaluateName: name, variablesReference: reference, memoryReference: pointerTarget(type, value) });
-      this.listed.set(`${scopeRef}:${name}`, { expr: name, frameId });
     }
     return out;
   }
@@ -148,7 +146,7 @@ export class Variables {
     return vo;
   }
 
-  private async children(parentRef: number, vo: Ref & { kind: 'varobj' }, start: number, count: number): Promise<DebugProtocol.Variable[]> {
+  private async children(vo: Ref & { kind: 'varobj' }, start: number, count: number): Promise<DebugProtocol.Variable[]> {
     const out: DebugProtocol.Variable[] = [];
     for (const c of await this.mi.varListChildren(vo.name, count > 0 ? { from: start, to: start + count } : undefined)) {
       const { exp, type, numchild } = c;
@@ -158,20 +156,24 @@ export class Variables {
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
       if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
       const name = /^\d+$/.test(exp) ? `[${exp}]` : exp;
-      this.listed.set(`${parentRef}:${name}`, { expr, frameId: vo.frameId });
       out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild) });
     }
     return out;
   }
 
   /**
-   * What a data breakpoint on a listed variable (or on an expression in a frame) watches: the
-   * memory itself, `{type} address`, so it holds in any frame. Refused with the reason when it
-   * is not in memory or too big for the CPU's debug registers.
+   * What a data breakpoint on a variable `name` of container `reference` (or on an expression in
+   * a frame) watches: the memory itself, `{type} address`, so it holds in any frame. Refused with
+   * the reason when it is not in memory or too big for the CPU's debug registers.
    */
   async watchTarget(name: string, reference?: number, frameId?: number): Promise<DebugProtocol.DataBreakpointInfoResponse['body']> {
-    const listed = reference ? this.listed.get(`${reference}:${name}`) : { expr: name, frameId };
-    if (!listed) return { dataId: null, description: `${name}: not found (the guest ran since it was listed)` };
+    let listed: { expr: string; frameId?: number } | { gone: string };
+    try {
+      listed = reference ? await this.memberOf(reference, name) : { expr: name, frameId };
+    } catch (e) {
+      return { dataId: null, description: `Cannot watch ${name}: ${(e as Error).message}` };
+    }
+    if ('gone' in listed) return { dataId: null, description: listed.gone };
     const where = maybeWhere(listed.frameId);
     let addr: string;
     let size: number;
@@ -189,6 +191,23 @@ export class Variables {
     if (size > MAX_WATCH_BYTES) return { dataId: null, description: `Cannot watch ${listed.expr}: ${size} bytes, more than the CPU's debug registers cover (${MAX_WATCH_BYTES}: 4 of 8 bytes). Watch one member instead.` };
     const dataId = JSON.stringify({ expr: `{${type}} ${addr}`, label: listed.expr });
     return { dataId, description: `${listed.expr} (${size} bytes at ${addr})`, accessTypes: ['write', 'read', 'readWrite'], canPersist: false };
+  }
+
+  /**
+   * The expression of variable `name` in container `reference`, whether or not the client has
+   * listed the container yet (it may ask for a child it never expanded): from the container's
+   * own expression, as children() would name it.
+   */
+  private async memberOf(reference: number, name: string): Promise<{ expr: string; frameId?: number } | { gone: string }> {
+    const ref = this.handles.get(reference);
+    if (!ref) {
+      return { gone: this.handles.issued(reference)
+        ? `${name}: the guest ran since it was listed (it belongs to an earlier stop): open it again at this stop to watch it.`
+        : `${name}: no such variables container (${reference}) in this session.` };
+    }
+    if (ref.kind === 'scope') return { expr: ref.scope === 'registers' ? `$${name}` : name, frameId: ref.frameId };
+    const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
+    return { expr: childExpr(vo, /^\[(\d+)\]$/.exec(name)?.[1] ?? name), frameId: vo.frameId };
   }
 
   private paging(type: string, numchild: number): Partial<DebugProtocol.Variable> {
