@@ -58,8 +58,22 @@ export class Breakpoints {
   /** The line each source breakpoint was set on, to say when gdb bound it elsewhere. */
   private requested = new Map<number, number>();
 
-  /** warn: a failure the user should know of (a breakpoint that may stay in gdb). */
-  constructor(private readonly mi: MiCommands, private readonly warn: (message: string) => void = () => undefined) {}
+  private hostRefusal: Promise<string | undefined> | undefined;
+  private hostRefusalSaid = false;
+
+  /**
+   * warn: a failure the user should know of (a breakpoint that may stay in gdb).
+   * hostWatch: why this host cannot stop on a hardware watchpoint, or undefined where it can
+   * (hwWatch.ts; asked at the first data breakpoint, not at launch).
+   */
+  constructor(private readonly mi: MiCommands, private readonly warn: (message: string) => void = () => undefined,
+    private readonly hostWatch?: () => Promise<string | undefined>) {}
+
+  /** Why data breakpoints cannot stop on this host (undefined: they can, or nobody can tell); asked once per session. */
+  dataRefusal(): Promise<string | undefined> {
+    this.hostRefusal ??= this.hostWatch ? this.hostWatch().catch(() => undefined) : Promise.resolve(undefined);
+    return this.hostRefusal;
+  }
 
   /** gdb changed breakpoint `num` (=breakpoint-modified): the new view if the client must hear of it. */
   modified(num: number, bp: DebugProtocol.Breakpoint): DebugProtocol.Breakpoint | undefined {
@@ -82,6 +96,11 @@ export class Breakpoints {
   /** A new boot (restart): hit conditions count from zero again. */
   resetHits(): void {
     for (const h of this.hitCounts.values()) h.hits = 0;
+  }
+
+  /** Every source file that holds a breakpoint now (a module's .ko is looked for next to them). */
+  sourceFiles(): string[] {
+    return [...this.groups].filter(([k, nums]) => k.startsWith('source:') && nums.length).map(([k]) => k.slice('source:'.length));
   }
 
   logMessage(gdbNumber: number): string | undefined {
@@ -108,11 +127,16 @@ export class Breakpoints {
   /** Data breakpoints (gdb watchpoints) from dataIds made by Variables.watchTarget. */
   async setData(bps: DebugProtocol.DataBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
     await this.remove(this.groups.get('data') ?? []);
+    this.groups.set('data', []);
     const out: DebugProtocol.Breakpoint[] = [];
     const nums: number[] = [];
+    // A host that loses debug-register traps: gdb would accept each watchpoint, and none would stop.
+    const refusal = bps.length ? await this.dataRefusal() : undefined;
+    if (refusal && !this.hostRefusalSaid) { this.hostRefusalSaid = true; this.warn(refusal); }
     for (const bp of bps) {
       let target: { expr: string; label: string };
       try { target = JSON.parse(bp.dataId); } catch { out.push({ verified: false, message: `not a data breakpoint of this session: ${bp.dataId}` }); continue; }
+      if (refusal) { out.push({ verified: false, message: `Cannot watch ${target.label}: ${refusal}` }); continue; }
       try {
         if (bp.hitCondition) parseHitCondition(bp.hitCondition);
         const { number: num } = await this.mi.breakWatch(target.expr, bp.accessType ?? 'write');

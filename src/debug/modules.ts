@@ -1,49 +1,25 @@
 // Module symbols, loaded as the guest loads modules: the lx-symbols mechanism (a breakpoint in
 // do_init_module, before the module's init runs) done by the adapter, because lx-symbols looks
 // for an objfile named vmlinux and drops the kernel's symbols when it is UML's `linux`.
-import * as fs from 'fs';
-import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, hex } from '../gdb/commands';
 import { KernelModule } from '../gdb/kernelPython';
-import { walkFilesSync } from '../uml/treeWalk';
+import { ModuleLocator } from './moduleFiles';
+import { gdbSymbolFile } from './moduleElf';
 
-/** How module names and .ko file names compare (the kernel writes '_' where files have '-'). */
-export const moduleKey = (name: string) => name.replace(/\.ko$/, '').replace(/-/g, '_');
-
-/**
- * Every .ko under the search path, by module name; the first directory wins. A kernel build
- * directory's modules.order is read instead of walking it.
- */
-export function findModuleFiles(dirs: string[]): Map<string, string> {
-  const found = new Map<string, string>();
-  const add = (file: string) => { const k = moduleKey(path.basename(file)); if (!found.has(k)) found.set(k, file); };
-  for (const dir of dirs) {
-    const order = path.join(dir, 'modules.order');
-    let listed = 0;
-    if (fs.existsSync(order)) {
-      for (const l of fs.readFileSync(order, 'utf8').split('\n').map((x) => x.trim()).filter(Boolean)) {
-        const ko = path.resolve(dir, l.replace(/\.o$/, '.ko'));   // relative to the build directory, or absolute
-        if (fs.existsSync(ko)) { add(ko); listed++; }
-      }
-    }
-    if (!listed) walkFilesSync(dir, (p, name) => { if (name.endsWith('.ko')) add(p); }, { maxDepth: 8, skipDir: (_p, name) => name === 'node_modules' });
-  }
-  return found;
-}
-
-interface Loaded { module: KernelModule; file?: string; ms: number }
+interface Loaded { module: KernelModule; file?: string; ms: number; searched: string[] }
 
 export class ModuleSymbols {
   private loaded = new Map<string, Loaded>();
-  private files: Map<string, string> | undefined;
   private hooks = new Map<number, 'load' | 'free'>();
+  /** Symbol files of a previous boot, by .text address, still in gdb. */
+  private stale: bigint[] = [];
 
   /**
-   * searchPath: where the .ko files are (default: the kernel's build directory). event: a DAP
-   * module event for the client; say: a line for the Debug Console.
+   * files: where .ko files are found; copies: a directory for the copies gdb reads instead
+   * (moduleElf.ts). event: a DAP module event for the client; say: a line for the Debug Console.
    */
-  constructor(private readonly mi: MiCommands, private readonly searchPath: string[],
+  constructor(private readonly mi: MiCommands, private readonly files: ModuleLocator, private readonly copies: string,
     private readonly event: (reason: 'new' | 'changed' | 'removed', m: DebugProtocol.Module) => void,
     private readonly say: (line: string) => void) {}
 
@@ -58,6 +34,7 @@ export class ModuleSymbols {
 
   /** At the do_init_module / free_module stop: the module in its argument `mod`. */
   async onHook(kind: 'load' | 'free'): Promise<void> {
+    await this.dropStale();
     const m = await this.mi.moduleInfo('mod');
     if (!m) return;
     if (kind === 'load') await this.load(m);
@@ -66,6 +43,7 @@ export class ModuleSymbols {
 
   /** Modules loaded before we looked (attach, or lx-symbols typed): load what is missing. */
   async loadAll(): Promise<number> {
+    await this.dropStale();
     let n = 0;
     for (const m of await this.mi.modules()) if (!this.loaded.has(m.name)) { await this.load(m); n++; }
     return n;
@@ -73,22 +51,44 @@ export class ModuleSymbols {
 
   list(): DebugProtocol.Module[] { return [...this.loaded.values()].map((l) => this.toDap(l)); }
 
+  /**
+   * A new boot under the same gdb (Restart): the old modules are gone; their symbol files are
+   * removed at the next module stop (gdb is stopped there, not necessarily now).
+   */
+  reset(): void {
+    for (const l of this.loaded.values()) {
+      if (l.file) this.stale.push(l.module.sections['.text'] ?? l.module.base);
+      this.event('removed', this.toDap(l));
+    }
+    this.loaded.clear();
+  }
+
+  private async dropStale(): Promise<void> {
+    for (const text of this.stale.splice(0)) await this.mi.removeSymbolFile(text).catch(() => undefined);
+  }
+
   private async load(m: KernelModule): Promise<void> {
+    const before = this.loaded.get(m.name);
+    // UML can report the hook's breakpoint twice for one call: the same module is loaded once.
+    if (before && before.module.addr === m.addr && before.module.base === m.base) return;
+    if (before) await this.unload(before.module);
     const t0 = Date.now();
-    this.files ??= findModuleFiles(this.searchPath);
-    let file = this.files.get(moduleKey(m.name));
+    const found = await this.files.find(m.name);
+    let file = found.file;
+    if (file && m.sectionsError) this.say(`Module ${m.name}: its sections' load addresses could not be read (${m.sectionsError}); gdb places them after .text, so breakpoints in its init code or data may be wrong.`);
     if (file) {
       try {
-        await this.mi.addSymbolFile(file, m.sections['.text'] ?? m.base, m.sections);
+        await this.mi.addSymbolFile(gdbSymbolFile(file, this.copies).file, m.sections['.text'] ?? m.base, m.sections);
       } catch (e) {
         this.say(`Module ${m.name}: could not load symbols from ${file}: ${(e as Error).message}`);
         file = undefined;
       }
     }
-    const l: Loaded = { module: m, file, ms: Date.now() - t0 };
+    const l: Loaded = { module: m, file, ms: Date.now() - t0, searched: this.files.searched() };
     this.loaded.set(m.name, l);
     this.say(file ? `Module ${m.name} loaded at ${hex(m.base)}: symbols from ${file} (${l.ms} ms).`
-      : `Module ${m.name} loaded at ${hex(m.base)}: no symbols (${m.name}.ko not found in ${this.searchPath.join(', ')}; set "moduleSearchPath").`);
+      : found.file ? `Module ${m.name} loaded at ${hex(m.base)}: no symbols.`
+        : `Module ${m.name} loaded at ${hex(m.base)}: no symbols (${m.name}.ko not found: looked in ${found.where}; add its directory to "moduleSearchPath").`);
     this.event('new', this.toDap(l));
   }
 
@@ -105,7 +105,7 @@ export class ModuleSymbols {
     return {
       id: m.name, name: m.name, path: l.file,
       addressRange: `${hex(m.base)}-${hex(m.base + BigInt(m.size))}`,
-      symbolStatus: l.file ? 'Symbols loaded' : `No symbols (searched ${this.searchPath.join(', ')})`,
+      symbolStatus: l.file ? 'Symbols loaded' : `No symbols (searched ${l.searched.join(', ')})`,
       symbolFilePath: l.file,
     };
   }

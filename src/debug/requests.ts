@@ -69,8 +69,9 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
           const n = await c.modules.loadAll();
           return { result: `${note.text}\n${n} module(s) newly loaded; see the Modules view.`, variablesReference: 0 };
         }
-        if (note) return { result: note.text, variablesReference: 0 };
-        return { result: (await rt.mi.consoleExec(cmd)).replace(/\n$/, ''), variablesReference: 0 };
+        if (note && !note.onError) return { result: note.text, variablesReference: 0 };
+        const out = await rt.mi.consoleExec(cmd).catch((e: Error) => { throw note ? new Error(`${e.message}. ${note.text}`) : e; });
+        return { result: out.replace(/\n$/, ''), variablesReference: 0 };
       }
       if (rt.state === 'running') throw new Error('The guest is running: pause it to evaluate expressions.');
       const body = await inFrame(a.frameId, () => c.variables.evaluate(a.expression, a.frameId)).catch((e: Error) => {
@@ -94,8 +95,11 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       if (a.asAddress) return c.variables.watchTarget(`*(char (*)[${a.bytes ?? 1}]) ${a.name}`, undefined, a.frameId);
       return inFrame(a.frameId ?? (a.variablesReference ? c.variables.frameOfReference(a.variablesReference) : undefined), () => c.variables.watchTarget(a.name, a.variablesReference, a.frameId));
     },
-    setDataBreakpoints: async (a: DebugProtocol.SetDataBreakpointsArguments) =>
-      ({ breakpoints: await rt.withStopped(() => c.breakpoints.setData(a.breakpoints)) }),
+    setDataBreakpoints: async (a: DebugProtocol.SetDataBreakpointsArguments) => {
+      // The host probe (once per boot, ~0.3 s) runs before a running guest is paused for gdb.
+      if (a.breakpoints.length) await c.breakpoints.dataRefusal();
+      return { breakpoints: await rt.withStopped(() => c.breakpoints.setData(a.breakpoints)) };
+    },
     setExpression: async (a: DebugProtocol.SetExpressionArguments) => {
       rt.requireStopped('change a value');
       return inFrame(a.frameId, () => c.variables.setExpression(a.expression, a.value, a.frameId));

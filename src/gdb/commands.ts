@@ -84,7 +84,8 @@ export class MiCommands {
     await this.ch.send(`-exec-${instruction ? 'step-instruction' : 'step'}${threadArg(thread)}`);
   }
   async execStepInstruction(thread?: number): Promise<void> { await this.ch.send(`-exec-step-instruction${threadArg(thread)}`); }
-  async execFinish(thread: number): Promise<void> { await this.ch.send(`-exec-finish${threadArg(thread)}`); }
+  /** Runs until `frame` (the top one unless said) returns to its caller. */
+  async execFinish(thread: number, frame?: number): Promise<void> { await this.ch.send(`-exec-finish${threadArg(thread)}${frame !== undefined ? ` --frame ${frame}` : ''}`); }
 
   async targetAttach(pid: number): Promise<void> { await this.ch.send(`-target-attach ${pid}`); }
   async targetDetach(): Promise<void> { await this.ch.send('-target-detach'); }
@@ -193,10 +194,14 @@ export class MiCommands {
   async modules(): Promise<KernelModule[]> { return parseModules(await this.consoleExec('uml-modules')); }
   async moduleInfo(expr: string): Promise<KernelModule | undefined> { return parseModules(await this.consoleExec(`uml-module-info ${expr}`))[0]; }
 
-  /** A module's symbols at its load addresses: .text first, then every other section. */
+  /**
+   * A module's symbols at its load addresses: .text first, then every other section. The
+   * kernel lists its own kallsyms copies (.symtab, .strtab) too; gdb cannot place them (not
+   * loaded sections in the file) and would warn at every load.
+   */
   async addSymbolFile(file: string, text: bigint, sections: Record<string, bigint>): Promise<void> {
     if (/["\n]/.test(file)) throw new Error(`a module path with a quote or newline cannot be given to gdb: ${file}`);
-    const more = Object.entries(sections).filter(([n, a]) => n !== '.text' && a !== 0n && /^[\w.$-]+$/.test(n)).map(([n, a]) => ` -s ${n} ${hex(a)}`).join('');
+    const more = Object.entries(sections).filter(([n, a]) => n !== '.text' && n !== '.symtab' && n !== '.strtab' && a !== 0n && /^[\w.$-]+$/.test(n)).map(([n, a]) => ` -s ${n} ${hex(a)}`).join('');
     await this.consoleExec(`add-symbol-file "${file}" ${hex(text)}${more}`);
   }
 

@@ -136,20 +136,54 @@ class UmlTaskLeave(gdb.Command):
             gdb.execute('set $%s = 0x%x' % (r, v), to_string=True)
         _saved = None
 
-def _module_lines(m):
-    names = [f.name for f in m.dereference().type.fields()]
+def _names(t):
+    return [f.name for f in t.strip_typedefs().fields()]
+
+def _module_core(m):
+    """The module's core text: core_layout up to 6.3, mem[MOD_TEXT] (index 0) since 6.4."""
+    names = _names(m.dereference().type)
     if 'core_layout' in names:
-        base, size = m['core_layout']['base'], m['core_layout']['size']
-    else:
-        base, size = m['mem'][0]['base'], m['mem'][0]['size']
-    out = ['M|%x|%s|%x|%d\n' % (int(m), m['name'].string(), int(base), int(size))]
-    try:
-        sa = m['sect_attrs'].dereference()
+        return m['core_layout']['base'], m['core_layout']['size']
+    if 'mem' in names:
+        return m['mem'][0]['base'], m['mem'][0]['size']
+    if 'module_core' in names:  # before 4.5
+        return m['module_core'], m['core_size']
+    raise gdb.GdbError('struct module has neither core_layout nor mem[]: a layout this debugger does not know')
+
+def _module_sections(m):
+    """Each section's load address from /sys/module/X/sections' backing: module_sect_attr
+    {battr, address} with nsections up to 6.13; since 6.14 the group's NULL-terminated
+    bin_attrs, the address in each one's private."""
+    if 'sect_attrs' not in _names(m.dereference().type):
+        raise gdb.GdbError('struct module has no sect_attrs (a kernel without CONFIG_KALLSYMS or CONFIG_SYSFS)')
+    p = m['sect_attrs']
+    if int(p) == 0:
+        raise gdb.GdbError('mod->sect_attrs is not set yet')
+    sa = p.dereference()
+    names = _names(sa.type)
+    out = []
+    if 'nsections' in names and 'attrs' in names and 'battr' in _names(sa['attrs'].type.target()):
         for n in range(int(sa['nsections'])):
             a = sa['attrs'][n]
-            out.append('S|%s|%x\n' % (a['battr']['attr']['name'].string(), int(a['address'])))
-    except gdb.error:
-        pass
+            out.append((a['battr']['attr']['name'].string(), int(a['address'])))
+        return out
+    arr = sa['grp']['bin_attrs']
+    for n in range(1000):
+        b = arr[n]
+        if int(b) == 0:
+            break
+        out.append((b['attr']['name'].string(), int(b['private'])))
+    return out
+
+def _module_lines(m):
+    base, size = _module_core(m)
+    out = ['M|%x|%s|%x|%d\n' % (int(m), m['name'].string(), int(base), int(size))]
+    try:
+        for name, addr in _module_sections(m):
+            out.append('S|%s|%x\n' % (name, addr))
+    except gdb.error as e:
+        # Said, not swallowed: without section addresses gdb would place init and data wrongly.
+        out.append('E|%s\n' % str(e).replace('\n', ' '))
     return out
 
 class UmlModuleInfo(gdb.Command):
@@ -186,7 +220,8 @@ export function parseTasks(text: string): KernelTask[] {
   return out;
 }
 
-export interface KernelModule { addr: bigint; name: string; base: bigint; size: number; sections: Record<string, bigint> }
+/** A loaded module; sectionsError: why its sections' addresses could not be read. */
+export interface KernelModule { addr: bigint; name: string; base: bigint; size: number; sections: Record<string, bigint>; sectionsError?: string }
 
 export function parseModules(text: string): KernelModule[] {
   const out: KernelModule[] = [];
@@ -194,6 +229,7 @@ export function parseModules(text: string): KernelModule[] {
     const [kind, ...f] = line.split('|');
     if (kind === 'M' && f.length === 4) out.push({ addr: BigInt(`0x${f[0]}`), name: f[1], base: BigInt(`0x${f[2]}`), size: Number(f[3]), sections: {} });
     else if (kind === 'S' && f.length === 2 && out.length) out[out.length - 1].sections[f[0]] = BigInt(`0x${f[1]}`);
+    else if (kind === 'E' && out.length) out[out.length - 1].sectionsError = f.join('|');
   }
   return out;
 }

@@ -6,8 +6,10 @@ export type ReadAt = (offset: number, length: number) => Buffer;
 
 export class NotElfError extends Error {}
 
-export interface ElfSection { name: string; offset: number; size: number }
-export interface ElfLayout { machine: number; sections: ElfSection[] }
+/** headerAt: where the section's header is in the file; addr: its sh_addr. */
+export interface ElfSection { name: string; offset: number; size: number; addr: bigint; headerAt: number }
+/** type: e_type (1: relocatable, as modules are). */
+export interface ElfLayout { machine: number; type: number; sections: ElfSection[] }
 
 /** e_machine (62: x86_64) and the section table, names resolved. */
 export function elfLayout(readAt: ReadAt): ElfLayout {
@@ -15,11 +17,12 @@ export function elfLayout(readAt: ReadAt): ElfLayout {
   if (h.length < 64 || h.readUInt32BE(0) !== 0x7f454c46) throw new NotElfError('not an ELF file');
   if (h[4] !== 2 || h[5] !== 1) throw new NotElfError('not a 64-bit little-endian ELF file');
   const machine = h.readUInt16LE(0x12);
+  const type = h.readUInt16LE(0x10);
   const shoff = Number(h.readBigUInt64LE(0x28));
   const shentsize = h.readUInt16LE(0x3a);
   const shnum = h.readUInt16LE(0x3c);
   const shstrndx = h.readUInt16LE(0x3e);
-  if (!shoff || !shnum || shstrndx >= shnum) return { machine, sections: [] };
+  if (!shoff || !shnum || shstrndx >= shnum) return { machine, type, sections: [] };
   const sh = readAt(shoff, shentsize * shnum);
   const strOff = Number(sh.readBigUInt64LE(shstrndx * shentsize + 0x18));
   const strSize = Number(sh.readBigUInt64LE(shstrndx * shentsize + 0x20));
@@ -33,9 +36,11 @@ export function elfLayout(readAt: ReadAt): ElfLayout {
       name: strtab.toString('latin1', nameOff, end < 0 ? undefined : end),
       offset: Number(sh.readBigUInt64LE(e + 0x18)),
       size: Number(sh.readBigUInt64LE(e + 0x20)),
+      addr: sh.readBigUInt64LE(e + 0x10),
+      headerAt: shoff + e,
     });
   }
-  return { machine, sections };
+  return { machine, type, sections };
 }
 
 export function elfSectionNames(readAt: ReadAt): string[] {

@@ -1,7 +1,8 @@
 // Minimal ELF64 little-endian files for unit tests: a null section, the given sections, and
 // .shstrtab. Enough for the section-table readers (kernel checks, build-id, .rodata scans).
-export function makeElf(machine: number, sections: Array<{ name: string; type?: number; data: Buffer }>): Buffer {
-  const all = [...sections, { name: '.shstrtab', type: 3, data: Buffer.alloc(0) }];
+/** eType: 2 (ET_EXEC) unless said, 1 for a relocatable file; a section's addr is its sh_addr. */
+export function makeElf(machine: number, sections: Array<{ name: string; type?: number; data: Buffer; addr?: bigint }>, eType = 2): Buffer {
+  const all: Array<{ name: string; type?: number; data: Buffer; addr?: bigint }> = [...sections, { name: '.shstrtab', type: 3, data: Buffer.alloc(0) }];
   const nameOff: number[] = [];
   let strtab = '\0';
   for (const s of all) { nameOff.push(strtab.length); strtab += `${s.name}\0`; }
@@ -14,7 +15,7 @@ export function makeElf(machine: number, sections: Array<{ name: string; type?: 
   const b = Buffer.alloc(shoff + shnum * 64);
   b.writeUInt32BE(0x7f454c46, 0);
   b[4] = 2; b[5] = 1; b[6] = 1;
-  b.writeUInt16LE(2, 0x10);            // ET_EXEC
+  b.writeUInt16LE(eType, 0x10);
   b.writeUInt16LE(machine, 0x12);
   b.writeBigUInt64LE(BigInt(shoff), 0x28);
   b.writeUInt16LE(64, 0x34);           // e_ehsize
@@ -26,6 +27,7 @@ export function makeElf(machine: number, sections: Array<{ name: string; type?: 
     const e = shoff + (i + 1) * 64;
     b.writeUInt32LE(nameOff[i], e);
     b.writeUInt32LE(s.type ?? 1, e + 4);
+    b.writeBigUInt64LE(s.addr ?? 0n, e + 0x10);
     b.writeBigUInt64LE(BigInt(offs[i]), e + 0x18);
     b.writeBigUInt64LE(BigInt(s.data.length), e + 0x20);
   });
