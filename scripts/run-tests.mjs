@@ -35,10 +35,11 @@ const files = nodeDirs.flatMap((d) => {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(dir, f)) : [];
 });
 // The specs that read kernel internals (F5, tasks and their stacks, modules, the kernel log,
-// exception filters, time-travel, KUnit, restart, the XSAVE fix) run again on the second Debian
-// kernel: 6.12 has other layouts (modules since 6.4, tasks, printk) than 6.1.
+// exception filters, time-travel, KUnit, restart, the XSAVE fix, one stop per call and step) run
+// again on the second Debian kernel: 6.12 has other layouts (modules since 6.4, tasks, printk,
+// inlined code where a step starts) than 6.1.
 const SECOND_KERNEL = '6.12';
-const BOTH_KERNELS = ['cmdline', 'tasks', 'modules', 'exceptions', 'exceptionTable', 'timeTravel', 'restart', 'kunit', 'xsave'];
+const BOTH_KERNELS = ['cmdline', 'tasks', 'modules', 'exceptions', 'exceptionTable', 'timeTravel', 'restart', 'kunit', 'xsave', 'oneStop'];
 
 /** One run of node's test runner over `list`; adds its counts. */
 async function nodeTests(list, env = {}) {

@@ -3,6 +3,7 @@
 // their own messages, so panic() serves both filters and the message tells them apart.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, Where } from '../gdb/commands';
+import { formatAtEntry } from './panicFormat';
 
 export type ExceptionKind = 'panic' | 'oops' | 'warn' | 'signal';
 
@@ -13,8 +14,11 @@ export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'signal', label: 'Guest process crashed', default: false, description: 'Stop when a guest process is killed by a core-dumping signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT...).' },
 ];
 
-/** Where each kind stops: panic and oops share panic(). */
-const LOCATION: Record<ExceptionKind, string> = { panic: 'panic', oops: 'panic', warn: '__warn', signal: 'do_coredump' };
+/**
+ * Where each kind stops: panic and oops share panic(), at its first instruction, where its
+ * format's arguments are still in their registers (the stop shows the message formatted).
+ */
+const LOCATION: Record<ExceptionKind, string> = { panic: '*panic', oops: '*panic', warn: '__warn', signal: 'do_coredump' };
 
 /** UML's panic messages for kernel-mode faults and BUG() (arch/um/kernel/trap.c, asm-generic/bug.h). */
 const OOPS_FMT = /^(BUG!|Kernel mode fault|Segfault with no mm|Kernel tried to access user memory|Kernel mode signal)/;
@@ -65,8 +69,9 @@ export class ExceptionBreakpoints {
           this.numbers.set(loc, (await this.mi.breakInsert({ location: loc })).number);
         } catch (e) {
           const why = kind === 'signal' ? ' (the kernel needs CONFIG_COREDUMP)' : kind === 'warn' ? ' (the kernel needs CONFIG_BUG)' : '';
-          this.warn(`Could not stop on "${EXCEPTION_FILTERS.find((f) => f.filter === kind)!.label}": no ${loc}() in this kernel${why}: ${(e as Error).message}`);
-          out.push({ verified: false, message: `no ${loc}() in this kernel${why}` });
+          const fn = loc.replace(/^\*/, '');
+          this.warn(`Could not stop on "${EXCEPTION_FILTERS.find((f) => f.filter === kind)!.label}": no ${fn}() in this kernel${why}: ${(e as Error).message}`);
+          out.push({ verified: false, message: `no ${fn}() in this kernel${why}` });
           continue;
         }
       }
@@ -77,7 +82,7 @@ export class ExceptionBreakpoints {
 
   /** The location kind of gdb breakpoint `num`, if it is one of ours. */
   kindOf(num: number): 'panic' | 'warn' | 'signal' | undefined {
-    for (const [loc, n] of this.numbers) if (n === num) return loc === 'panic' ? 'panic' : loc === '__warn' ? 'warn' : 'signal';
+    for (const [loc, n] of this.numbers) if (n === num) return loc === '*panic' ? 'panic' : loc === '__warn' ? 'warn' : 'signal';
     return undefined;
   }
 
@@ -94,7 +99,8 @@ export class ExceptionBreakpoints {
       const oops = OOPS_FMT.test(fmt);
       // Every panic stops with "Kernel panic" on; an oops or BUG (a panic on UML) also with "Oops / BUG".
       if (!this.enabled.has('panic') && !(oops && this.enabled.has('oops'))) return undefined;
-      let text = oops ? `Oops: ${fmt}` : `Kernel panic${fmt ? `: ${fmt}` : ''}`;
+      const msg = (fmt.includes('%') ? await formatAtEntry(this.mi, fmt, where) : undefined) ?? fmt;
+      let text = oops ? `Oops: ${msg}` : `Kernel panic${msg ? `: ${msg}` : ''}`;
       const caller = { ...where, frame: where.frame + 1 };
       if (/^Kernel (mode fault|tried to access user memory)/.test(fmt)) {
         // The fault's address and ip are segv()'s (the caller): the message with its values.

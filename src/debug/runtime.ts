@@ -29,7 +29,7 @@ function stampOf(file: string): string | undefined {
 
 /**
  * Events: 'stopped' (MiRecord, a stop the user should see), 'output' (text, category),
- * 'exited' (reason text: the kernel ended or gdb died), 'breakpoint-modified' (gdb's bkpt tuple),
+ * 'exited' (reason text: the kernel ended or gdb died; then whether that is bad, and how the process ended), 'breakpoint-modified' (gdb's bkpt tuple),
  * 'phase' (name, detail: the launch's steps, for its timeline), 'resume-failed' (gdb's words:
  * it answered a resume, then could not do it; the kernel stays stopped).
  */
@@ -94,8 +94,9 @@ export class UmlRuntime extends EventEmitter {
     this.gdb.on('foreign', (t: string) => this.emit('output', t + '\n', 'stdout'));
     this.gdb.on('exit', (code: number | undefined, signal: string | undefined, stderr: string) => this.onGdbExit(code, signal, stderr));
     this.gdb.on('late-error', (msg: string, log: string) => {
-      // gdb said *running, then could not resume after all: the kernel is still stopped.
-      if (this.state !== 'running') return;
+      // gdb said *running, then could not resume after all: the kernel is still stopped. "No such
+      // process": a thread of an ending UML (its helpers are killed) went while gdb resumed it; the rest runs on to the exit.
+      if (this.state !== 'running' || /No such process/.test(msg)) return;
       this.state = 'stopped';
       this.emit('resume-failed', `${log.trim()} ${msg}`.trim());
     });
@@ -263,29 +264,6 @@ export class UmlRuntime extends EventEmitter {
     });
   }
 
-  /**
-   * Continues from a breakpoint at `addr` without the breakpoint's trap being taken again:
-   * single-steps until the pc has left `addr` (a signal handler run by UML during the step
-   * returns to `addr`), then continues. A real stop on the way is the user's.
-   */
-  stepOffAndContinue(addr: string | undefined): Promise<void> {
-    return this.exclusive(async () => {
-      for (let i = 0; addr && i < 20; i++) {
-        this.state = 'running';
-        const rec = await this.internalStopAfter(() => this.mi.execStepInstruction(), 'step off a breakpoint');
-        if (isExit(rec)) { this.onExited(rec); return; }
-        const reason = str(rec.results.reason);
-        const pc = str(tuple(rec.results.frame)?.addr);
-        if (reason !== 'end-stepping-range' && !(reason === 'breakpoint-hit' && pc === addr)) {
-          this.emit('stopped', rec);
-          return;
-        }
-        if (pc !== addr) break;
-      }
-      await this.resume(() => this.mi.execContinue());
-    });
-  }
-
   /** Interrupts the guest; resolves when the stop has been reported, not on gdb's ^done. */
   async pause(): Promise<void> {
     if (this.state !== 'running') return;
@@ -300,9 +278,13 @@ export class UmlRuntime extends EventEmitter {
     if (this.state !== 'stopped') throw new Error(`The kernel is not stopped (${this.state}): nothing to ${toDo}.`);
   }
 
+  /** How many resumes gdb has been given (this one included while it is given): stepOff.ts tells its own from others. */
+  resumes = 0;
+
   /** continue, next, step...: marks running before gdb answers, so a fast stop is not lost. */
   async resume(command: () => Promise<void>): Promise<void> {
     this.state = 'running';
+    this.resumes++;
     try {
       await command();
     } catch (e) {
@@ -333,7 +315,7 @@ export class UmlRuntime extends EventEmitter {
     const reason = str(r.results.reason);
     const code = str(r.results['exit-code']);
     const sig = str(r.results['signal-name']);
-    this.emit('exited', reason === 'exited-signalled' ? `The kernel was killed by ${sig}.` : `The kernel exited${code ? ` with code ${parseInt(code, 8)}` : ''}.`);
+    this.emit('exited', reason === 'exited-signalled' ? `The kernel was killed by ${sig}.` : `The kernel exited${code ? ` with code ${parseInt(code, 8)}` : ''}.`, false, { code, signal: sig });
   }
 
   private onGdbExit(code: number | undefined, signal: string | undefined, stderr: string): void {

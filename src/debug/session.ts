@@ -14,41 +14,27 @@ import { Variables } from './variables';
 import { simpleRequests } from './requests';
 import { ClientPaths, applySourceMappings } from './sourceMap';
 import { MiRecord, MiTuple, str } from '../gdb/mi';
-import type { MiCommands } from '../gdb/commands';
 import { GdbError } from '../gdb/gdb';
 import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
+import { hwWatchRefusalFor } from '../hostcompat/hwWatch';
 import { EXCEPTION_FILTERS, ExceptionBreakpoints } from './exceptions';
-import { StopRouter } from './stops';
+import { StopRouter, ProcessExit } from './stops';
+import { StepOff, ResumeKind, MiResume, gdbProbe } from './stepOff';
 import { TaskThreads } from './tasks';
 import { ModuleSymbols } from './modules';
+import { ModuleLocator } from './moduleFiles';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
+import { NOISE, resumeFailure, sourceExists } from './sessionText';
 import { QemuLaunchArguments, RemoteAttachArguments, freePort, makeQemuLaunchPlan, makeRemoteAttachPlan, withQemuConsole } from '../qemu/remotePlan';
-
-// gdb chatter that helps nobody in the debug console.
-// The stop itself is shown by VS Code; gdb's CLI echo of it ("Thread 1 hit Breakpoint", the source line) is noise.
-const NOISE = /^\s*(\[(Detaching after (v)?fork|New Thread|Thread 0x[0-9a-f]+ \(LWP \d+\) exited|Thread debugging using|Inferior \d+ \(process \d+\) exited)|Using host libthread_db|Thread \d+ ".*" (hit|received)|\d+\t|Temporary breakpoint \d+, |Breakpoint \d+, )|^\s*$/;
-
-// Kernel sources do not come and go during a session: remember what exists.
-const existing = new Map<string, boolean>();
-function sourceExists(p: string): boolean {
-  let e = existing.get(p);
-  if (e === undefined) { e = fs.existsSync(p); existing.set(p, e); }
-  return e;
-}
-
-/** Why the guest could not go on; gdb places hardware watchpoints when it resumes, and that is when too many fail. */
-function resumeFailure(gdbSaid: string): string {
-  if (/Could not insert hardware (watchpoint|breakpoints)/.test(gdbSaid)) return `Too many data breakpoints for the CPU's 4 debug registers (each watches up to 8 bytes): the guest did not resume. Remove one, then continue. gdb said: ${gdbSaid.replace(/\s+/g, ' ')}`;
-  return gdbSaid;
-}
 
 export class UmlDebugSession extends LoggingDebugSession {
   private runtime: UmlRuntime | undefined;
   private breakpoints!: Breakpoints;
   private exceptions!: ExceptionBreakpoints;
   private stops!: StopRouter;
+  private stepOff!: StepOff;
   private modules!: ModuleSymbols;
   private tasks!: TaskThreads;
   private simple: ReturnType<typeof simpleRequests> = {};
@@ -150,7 +136,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.timeline.mark('configuration-done');
-      await this.exceptions.apply();
+      await this.stops.arm();
       if (!plan.remote) await this.modules.hook();
       await rt.run();
       this.timeline.mark('running');
@@ -198,7 +184,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       }
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
-      await this.exceptions.apply();
+      await this.stops.arm();
       await rt.resume(() => rt.mi.execContinue());
       this.sendResponse(response);
     } catch (e) {
@@ -217,15 +203,19 @@ export class UmlDebugSession extends LoggingDebugSession {
   /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
   private useGdb(rt: UmlRuntime, moduleSearchPath: string[] | undefined): void {
     const warn = (m: string) => this.out(`${m}\n`, 'important');
-    this.breakpoints = new Breakpoints(rt.mi, warn);
+    // UML: gdb's watchpoints are the host CPU's debug registers; QEMU's gdbstub has its own.
+    this.breakpoints = new Breakpoints(rt.mi, warn, rt.plan.remote ? undefined : () => hwWatchRefusalFor(rt.plan.gdbPath));
     this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
     this.variables = new Variables(rt.mi);
     this.tasks = new TaskThreads(rt.mi, warn, !!rt.plan.remote);
     const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
-    this.modules = new ModuleSymbols(rt.mi, moduleSearchPath?.length ? moduleSearchPath : [rt.plan.kernel.buildDir],
-      (reason, m) => this.sendEvent(new ModuleEvent(reason, m)), (line) => this.out(`${line}\n`));
+    const breakpoints = this.breakpoints;
+    const files = new ModuleLocator({ configured: moduleSearchPath ?? [], buildDir: rt.plan.kernel.buildDir,
+      rootfs: rt.plan.cmdline?.rootfsKind === 'hostfs' ? rt.plan.cmdline.rootfs : undefined, sources: () => breakpoints.sourceFiles() });
+    this.modules = new ModuleSymbols(rt.mi, files, path.join(rt.plan.sessionDir, 'modules'), (reason, m) => this.sendEvent(new ModuleEvent(reason, m)), (line) => this.out(`${line}\n`));
     this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths, tasks: this.tasks, modules: this.modules });
-    this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, this.modules, { stopOnEntry: rt.plan.stopOnEntry, panicHint });
+    this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, this.modules, { stopOnEntry: rt.plan.stopOnEntry, panicHint, uml: !rt.plan.remote });
+    this.stepOff = new StepOff(gdbProbe(rt.mi), () => rt.resumes);
   }
 
   private wire(rt: UmlRuntime): void {
@@ -241,7 +231,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (changed) this.sendEvent(new BreakpointEvent('changed', changed));
     });
     rt.on('resume-failed', (why: string) => this.sendStopped('exception', 1, resumeFailure(why)));
-    rt.on('exited', (why: string, bad?: boolean) => { this.xsave.end(why, bad ? 'stderr' : 'console'); this.end(); });
+    rt.on('exited', (why: string, bad?: boolean, exit?: ProcessExit) => { this.xsave.end(exit && this.stops ? this.stops.endings.message(exit, why) : why, bad ? 'stderr' : 'console'); this.end(); });
     rt.on('phase', (name: string, w?: WarmResult) => {
       this.timeline.mark(name);
       const note = w && warmNote(w);
@@ -250,12 +240,13 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private async onStopped(r: MiRecord): Promise<void> {
+    const more = await this.stepOff.next(r);  // a step off a breakpoint goes on
+    if (more) return this.resume(more);
     const a = await this.stops.route(r);
     if ('show' in a) return this.sendStopped(a.show.reason, Number(str(r.results['thread-id']) ?? 1), a.show.text, a.show.hitBreakpointIds);
-    if ('stepOff' in a) { this.variables.reset(); this.tasks.invalidate(); return this.rt.stepOffAndContinue(a.stepOff); }
     if ('log' in a) this.out(`${a.log}\n`, 'console');
     if ('say' in a && a.say) this.out(`${a.say}\n`);
-    return this.resume((mi) => mi.execContinue());
+    return this.resume('continue');  // passed over (a logpoint, a hit count...): off its breakpoint first
   }
 
   private sendStopped(reason: string, threadId: number, text?: string, hitBreakpointIds?: number[]): void {
@@ -296,24 +287,25 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
     await this.handle(response, async () => {
-      await this.resume((mi) => mi.execContinue());
+      await this.resume('continue');
       response.body = { allThreadsContinued: true };
     });
   }
 
   protected async nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
-    await this.handle(response, () => this.resume((mi) => mi.execNext(args.threadId, args.granularity === 'instruction')));
+    await this.handle(response, () => this.resume(args.granularity === 'instruction' ? 'nexti' : 'next', args.threadId));
   }
 
   protected async stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
-    await this.handle(response, () => this.resume((mi) => mi.execStep(args.threadId, args.granularity === 'instruction')));
+    await this.handle(response, () => this.resume(args.granularity === 'instruction' ? 'stepi' : 'step', args.threadId));
   }
 
   protected async stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
-    await this.handle(response, () => this.resume((mi) => mi.execFinish(args.threadId)));
+    await this.handle(response, () => this.resume('finish', args.threadId));
   }
 
   protected async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
+    this.stepOff?.cancel();  // a step off a breakpoint in progress: its next stop is the pause's
     await this.handle(response, () => this.rt.exclusive(() => this.rt.pause()));
   }
 
@@ -325,6 +317,8 @@ export class UmlDebugSession extends LoggingDebugSession {
       this.variables.reset();
       this.breakpoints.resetHits();
       this.stops.reset();
+      this.modules.reset();
+      this.stepOff.reset();
       await this.rt.restart();
       this.sendEvent(new ContinuedEvent(1, true));
     });
@@ -341,12 +335,14 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private async resume(command: (mi: MiCommands) => Promise<void>): Promise<void> {
+  /** A resume the user asked for (from a breakpoint: stepped off it first), or the next command of a step off. */
+  private async resume(how: ResumeKind | MiResume, thread?: number): Promise<void> {
     const rt = this.rt;
     await rt.exclusive(async () => {
       await this.tasks.idle();  // no task's context may be in the registers when the guest runs
       this.tasks.invalidate();
       this.variables.reset();
+      const command = typeof how === 'string' ? await this.stepOff.begin(how, thread) : how;
       await rt.resume(() => command(rt.mi)).catch((e: Error) => {
         // gdb places hardware watchpoints when the guest resumes: that is when too many fail.
         throw new Error(resumeFailure(e.message));

@@ -1,10 +1,14 @@
 // What a gdb stop means for the user: a stop to show (and why), or one to pass over (a logpoint,
-// a hit count not reached, an exception whose filter is off, UML's abort after a panic).
+// a hit count not reached, an exception whose filter is off, UML's abort after a panic, UML
+// ending or re-executing itself).
 import { MiRecord, str, tuple } from '../gdb/mi';
+import { reasonsOf } from './stepOff';
 import { MiCommands } from '../gdb/commands';
 import { Breakpoints, renderLogMessage } from './breakpoints';
 import { ExceptionBreakpoints } from './exceptions';
 import { ModuleSymbols } from './modules';
+import { Endings, rebootNote } from './endings';
+export type { ProcessExit } from './endings';
 
 export type StopAction =
   | { show: { reason: string; text?: string; hitBreakpointIds?: number[] } }
@@ -28,16 +32,26 @@ export function watchText(r: MiRecord): string {
 }
 
 export class StopRouter {
-  private panicked = false;
+  readonly endings: Endings;
 
   constructor(private readonly mi: MiCommands, private readonly breakpoints: Breakpoints, private readonly exceptions: ExceptionBreakpoints,
-    private readonly modules: ModuleSymbols, private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined> }) {}
+    private readonly modules: ModuleSymbols, private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined>; uml?: boolean }) {
+    this.endings = new Endings(mi);
+  }
 
-  /** A new boot: no panic seen yet. */
-  reset(): void { this.panicked = false; }
+  /** A new boot: nothing has ended yet. */
+  reset(): void { this.endings.reset(); }
+
+  /** The exception filters' breakpoints and the internal ones that tell how UML ends. */
+  async arm(): Promise<void> {
+    await this.exceptions.apply();
+    if (this.o.uml) await this.endings.arm();
+  }
 
   async route(r: MiRecord): Promise<StopAction> {
-    const reason = str(r.results.reason) ?? '';
+    // gdb can repeat the key (function-finished and breakpoint-hit at once): the breakpoint decides.
+    const reasons = reasonsOf(r);
+    const reason = reasons.find((x) => x === 'breakpoint-hit' || WATCH_REASONS.has(x)) ?? reasons[0] ?? '';
     const thread = Number(str(r.results['thread-id']) ?? 1);
     if (reason === 'breakpoint-hit') {
       const num = Number(str(r.results.bkptno));
@@ -47,12 +61,19 @@ export class StopRouter {
         await this.modules.onHook(hook).catch(() => undefined);
         return { continue: true };
       }
+      if (this.endings.isHook(num)) {
+        // UML ends (or reboots: it re-executes itself and gdb follows): the session says why.
+        const ending = await this.endings.onHook(num, thread, tuple(r.results.frame));
+        if (ending.kind !== 'reboot' && ending.kind !== 'mconsole-reboot') return { continue: true };
+        // A new boot follows (its end overwrites this one): hit counts and modules start over.
+        this.breakpoints.resetHits();
+        this.modules.reset();
+        return { continue: true, say: rebootNote(ending) };
+      }
       const msg = this.breakpoints.logMessage(num);
       if (msg !== undefined) return { log: await renderLogMessage(msg, (expr) => this.mi.dataEvaluateExpression(expr, { thread, frame: 0 })) };
       const at = this.exceptions.kindOf(num);
       if (at) {
-        // A panic ends in UML's abort() whether or not it is shown: that SIGABRT is no news.
-        if (at === 'panic') this.panicked = true;
         const ex = await this.exceptions.describe(at, { thread, frame: 0 }, at === 'panic' ? this.o.panicHint : undefined);
         if (!ex) return { continue: true };  // its filter is off
         return { show: { reason: 'exception', text: ex.text } };
@@ -69,8 +90,9 @@ export class StopRouter {
     if (reason === 'end-stepping-range' || reason === 'function-finished') return { show: { reason: 'step' } };
     if (reason === 'signal-received') {
       const sig = str(r.results['signal-name']);
-      // After a panic UML aborts itself: the panic stop already showed where; let it end.
-      if (sig === 'SIGABRT' && this.panicked) return { continue: true, say: 'UML aborts after the kernel panic.' };
+      // After every panic UML aborts itself (os_dump_core): no news, whatever the filters; the
+      // session's end says why.
+      if (sig === 'SIGABRT' && await this.endings.abortAfterPanic({ thread, frame: 0 })) return { continue: true };
       if (sig !== 'SIGINT' && sig !== '0') return { show: { reason: 'exception', text: `${sig}: ${str(r.results['signal-meaning']) ?? ''}` } };
       return { show: { reason: 'pause' } };
     }

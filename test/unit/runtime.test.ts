@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { UmlRuntime } from '../../src/debug/runtime';
+import { StepOff, gdbProbe } from '../../src/debug/stepOff';
 import { LaunchPlan } from '../../src/debug/launchPlan';
 import { MiRecord, str } from '../../src/gdb/mi';
 import { Gdb } from '../../src/gdb/gdb';
@@ -103,27 +104,34 @@ test('gdb dying while the guest runs ends the runtime with a message', async () 
   } finally { await done(); }
 });
 
-test('stepping off a breakpoint: a re-executed trap at the same address is stepped again, then continue', async () => {
+test('stepping off a breakpoint: a re-executed trap at the same address is stepped again, then continue; one stop shown', async () => {
   let steps = 0;
-  const { rt, proc, stops, done } = await attached((c, t, g) => {
+  const { rt, proc, done } = await attached((c, t, g) => {
     if (c === '-exec-interrupt') { g.write(`${t}^done`, STOPPED_SIGINT); return true; }
-    if (c === '-exec-step-instruction') {
+    if (c.startsWith('-data-evaluate-expression --thread 1 --frame 0 "$sp"')) { g.write(`${t}^done,value="(void *) 0x7000"`); return true; }
+    if (c.startsWith('-exec-step-instruction')) {
       steps++;
       g.write(`${t}^running`, '*running,thread-id="all"', steps === 1
-        ? '*stopped,reason="breakpoint-hit",bkptno="2",thread-id="1",frame={addr="0x6014bf68"}'
+        ? '*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",thread-id="1",frame={addr="0x6014bf68"}'
         : '*stopped,reason="end-stepping-range",thread-id="1",frame={addr="0x6014bf6c"}');
       return true;
     }
     return false;
   });
   try {
-    await rt.exclusive(() => rt.pause());
+    // The session's glue: each stop goes to the step off first; the rest are the user's.
+    const off = new StepOff(gdbProbe(rt.mi), () => rt.resumes);
+    const shown: MiRecord[] = [];
+    rt.on('stopped', (r: MiRecord) => void off.next(r).then(async (more) => { if (more) await rt.resume(() => more(rt.mi)); else shown.push(r); }));
+    proc.write('*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",thread-id="1",frame={addr="0x6014bf68"}');
+    await tick();
     assert.strictEqual(rt.state, 'stopped');
-    rt.requireStopped('see the call stack');
     const before = proc.commands.length;
-    await rt.stepOffAndContinue('0x6014bf68');
-    assert.deepStrictEqual(proc.commands.slice(before), ['-exec-step-instruction', '-exec-step-instruction', '-exec-continue']);
-    assert.strictEqual(stops.length, 1, 'only the pause was shown');
+    await rt.exclusive(async () => { const c = await off.begin('continue'); await rt.resume(() => c(rt.mi)); });
+    for (let i = 0; i < 20 && !proc.commands.includes('-exec-continue', before); i++) await tick();
+    assert.deepStrictEqual(proc.commands.slice(before).map((c) => c.split(' ')[0]),
+      ['-data-evaluate-expression', '-exec-step-instruction', '-data-evaluate-expression', '-exec-step-instruction', '-exec-continue']);
+    assert.strictEqual(shown.length, 1, 'only the breakpoint stop was shown');
     assert.throws(() => rt.requireStopped('see variables'), /The guest is running: pause it \(F6\) to see variables/);
   } finally { await done(); }
 });
@@ -148,5 +156,28 @@ test('a resume gdb answers, then cannot do (too many hardware watchpoints): the 
     assert.match(failed[0], /Could not insert hardware watchpoint 2\.\s+You may have requested too many.*Command aborted\./s);
     // The next command still gets its own answer (the late error took no one else's).
     assert.strictEqual((await rt.mi.threadInfo()).length, 0);
+  } finally { await done(); }
+});
+
+test('a resume while UML ends (a thread gone under gdb: "No such process"): no failed resume, the exit ends the session', async () => {
+  let continues = 0;
+  const { rt, proc, done } = await attached((c, t, g) => {
+    if (c !== '-exec-continue' || ++continues < 2) return false;
+    g.write(`${t}^running`, '*running,thread-id="all"', `${t}^error,msg="Couldn't get registers: No such process."`);
+    return true;
+  });
+  try {
+    const failed: string[] = [];
+    const exited: string[] = [];
+    rt.on('resume-failed', (why: string) => failed.push(why));
+    rt.on('exited', (why: string) => exited.push(why));
+    proc.write('*stopped,reason="breakpoint-hit",bkptno="1",thread-id="1",frame={addr="0x60021efc",func="uml_cleanup"}');
+    await tick();
+    await rt.resume(() => rt.mi.execContinue());
+    await tick();
+    assert.strictEqual(rt.state, 'running', 'the rest of the kernel runs on');
+    proc.write('*stopped,reason="exited-normally"');
+    await tick();
+    assert.deepStrictEqual([failed, exited], [[], ['The kernel exited.']]);
   } finally { await done(); }
 });
