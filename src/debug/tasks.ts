@@ -6,6 +6,7 @@ import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, ThreadEntry } from '../gdb/commands';
 import { KernelTask, TaskState } from '../gdb/kernelPython';
+import { str, tuple } from '../gdb/mi';
 
 /** DAP thread ids of tasks that are not running: this base plus the pid. */
 export const TASK_THREAD_BASE = 1_000_000;
@@ -55,7 +56,22 @@ export class TaskThreads {
   }
 
   /** The guest ran: tasks and their states are news again. */
-  invalidate(): void { this.tasks.clear(); }
+  invalidate(): void { this.tasks.clear(); this.topAtStop = undefined; this.shiftKnown = false; this.mi.frameShift = 0; }
+
+  private topAtStop: string | undefined;
+  private shiftKnown = false;
+
+  /** Thread 1's frame `level` as gdb numbers it now: its pc and function. */
+  private async topFrame(level = 0): Promise<string | undefined> {
+    const f = tuple((await this.mi.stackListFrames(1, level, level).catch(() => []))[0]);
+    return f ? `${str(f.addr)} ${str(f.func)}` : undefined;
+  }
+
+  /** How many frames gdb now shows above the running task's top frame at the stop (0 to 3). */
+  private async hiddenFrames(): Promise<number> {
+    for (let i = 0; this.topAtStop && i < 4; i++) if (await this.topFrame(i) === this.topAtStop) return i;
+    return 0;
+  }
 
   async threads(): Promise<DebugProtocol.Thread[]> {
     const hosts = await this.mi.threadInfo();
@@ -85,11 +101,18 @@ export class TaskThreads {
       if (thread === undefined || thread < TASK_THREAD_BASE) return fn();
       const t = this.tasks.get(thread);
       if (!t) throw new Error('That task is gone (the guest has run since): pick it again in the Call Stack.');
+      // gdb forgets the inline frames it hid at the stop once thread 1's pc changes: note the
+      // running task's top frame before the first task's context goes in.
+      this.topAtStop ??= await this.topFrame();
+      const shift = this.mi.frameShift;
+      this.mi.frameShift = 0;  // the task's own frames, as gdb numbers them
       await this.mi.taskEnter(t.addr);
       try {
         return await fn();
       } finally {
         await this.mi.taskLeave();
+        this.mi.frameShift = this.shiftKnown ? shift : await this.hiddenFrames();
+        this.shiftKnown = true;
       }
     };
     const r = this.queue.then(run, run);

@@ -28,7 +28,6 @@ export type WatchKind = 'write' | 'read' | 'readWrite';
 
 export const hex = (a: bigint) => `0x${a.toString(16)}`;
 
-const whereArgs = (w: Where | undefined) => (w ? `--thread ${w.thread} --frame ${w.frame} ` : '');
 const threadArg = (thread?: number) => (thread !== undefined ? ` --thread ${thread}` : '');
 
 /** `-break-insert` arguments: pending allowed (-f), temporary, condition; quoted location. */
@@ -44,7 +43,18 @@ export class MiCommands {
   /** A KVM guest: breakpoints go into the CPU's debug registers (software ones miss early code). */
   hardwareBreakpoints = false;
 
+  /**
+   * Frames gdb shows above the running task's top frame since its registers held another
+   * task's context (inline frames gdb had hidden at the stop): thread 1's levels are shifted by
+   * it, so the frames the client was given keep their meaning. Set by TaskThreads, 0 after a resume.
+   */
+  frameShift = 0;
+
   constructor(private readonly ch: MiChannel) {}
+
+  private whereArgs(w: Where | undefined): string {
+    return w ? `--thread ${w.thread} --frame ${w.frame + (w.thread === 1 ? this.frameShift : 0)} ` : '';
+  }
 
   async gdbSet(variable: string, value: string): Promise<void> {
     await this.ch.send(`-gdb-set ${variable} ${value}`);
@@ -101,11 +111,17 @@ export class MiCommands {
   }
 
   async stackListFrames(thread: number, low: number, high: number): Promise<MiValue[]> {
-    return list((await this.ch.send(`-stack-list-frames${threadArg(thread)} ${low} ${high}`)).results.stack);
+    const shift = thread === 1 ? this.frameShift : 0;
+    const frames = list((await this.ch.send(`-stack-list-frames${threadArg(thread)} ${low + shift} ${high + shift}`)).results.stack);
+    if (!shift) return frames;
+    return frames.map((f) => {
+      const t = tuple(f) ?? {};
+      return { ...t, level: String(Number(str(t.level) ?? shift) - shift) };
+    });
   }
 
   async stackListVariables(where: Where): Promise<FrameVariable[]> {
-    const r = await this.ch.send(`-stack-list-variables ${whereArgs(where)}--simple-values`);
+    const r = await this.ch.send(`-stack-list-variables ${this.whereArgs(where)}--simple-values`);
     return list(r.results.variables).map((v) => {
       const t = tuple(v) ?? {};
       return { name: str(t.name) ?? '', type: str(t.type) ?? '', value: str(t.value), arg: str(t.arg) === '1' };
@@ -113,12 +129,12 @@ export class MiCommands {
   }
 
   async dataEvaluateExpression(expr: string, where?: Where): Promise<string> {
-    return str((await this.ch.send(`-data-evaluate-expression ${whereArgs(where)}${miQuote(expr)}`)).results.value) ?? '';
+    return str((await this.ch.send(`-data-evaluate-expression ${this.whereArgs(where)}${miQuote(expr)}`)).results.value) ?? '';
   }
 
   /** A varobj in the frame (`where`), or floating (`@`: re-evaluated wherever it is asked). */
   async varCreate(expr: string, where?: Where): Promise<Varobj> {
-    const r = await this.ch.send(`-var-create ${whereArgs(where)}- ${where ? '*' : '@'} ${miQuote(expr)}`);
+    const r = await this.ch.send(`-var-create ${this.whereArgs(where)}- ${where ? '*' : '@'} ${miQuote(expr)}`);
     return varobjOf(r.results);
   }
 
@@ -217,7 +233,7 @@ export class MiCommands {
   }
 
   async dataListRegisterValues(where: Where, registers: number[]): Promise<RegisterValue[]> {
-    const r = await this.ch.send(`-data-list-register-values ${whereArgs(where)}--skip-unavailable x ${registers.join(' ')}`);
+    const r = await this.ch.send(`-data-list-register-values ${this.whereArgs(where)}--skip-unavailable x ${registers.join(' ')}`);
     return list(r.results['register-values']).map((v) => {
       const t = tuple(v) ?? {};
       return { number: Number(str(t.number)), value: str(t.value) ?? '' };

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import * as os from 'os';
 import * as path from 'path';
-import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
+import { testKernel, testKernelDir, rootfsPool } from '../support/testKernel';
 import { launch, waitForOutput, withSession } from '../support/dap';
 import { mconsole, mconsoleSocket } from '../../src/uml/mconsole';
 import { runningPid } from '../../src/uml/host';
@@ -63,14 +63,10 @@ const REBOOT_SCRIPT = [
   'touch /rebooted', WARN.script, 'echo AFTER-WARN', SEGV.script, 'echo AFTER-SEGV', 'reboot -f',
 ].join('\n');
 
-const roots: string[] = [];
-function rootfs(script: string): string {
-  const r = makeRootfs(`${LKDTM}\n${script}`);
-  roots.push(r);
-  return r;
-}
+const pool = rootfsPool(LKDTM);
+const rootfs = pool.make;
 before(() => testKernelDir());
-after(() => roots.forEach(removeRootfs));
+after(() => pool.removeAll());
 
 interface Stop { reason: string; text: string; info: string; at: number }
 interface Run { stops: Stop[]; out: string }

@@ -5,19 +5,15 @@
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
-import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
+import { testKernel, testKernelDir, rootfsPool } from '../support/testKernel';
 import { launch, nextStop, waitForOutput, withSession } from '../support/dap';
 
 const LKDTM = 'mount -t debugfs none /sys/kernel/debug';
 const provoke = (what: string) => `echo ${what} > /sys/kernel/debug/provoke-crash/DIRECT`;
-const roots: string[] = [];
-function rootfs(script: string): string {
-  const r = makeRootfs(`${LKDTM}\n${script}`);
-  roots.push(r);
-  return r;
-}
+const pool = rootfsPool(LKDTM);
+const rootfs = pool.make;
 before(() => testKernelDir());
-after(() => roots.forEach(removeRootfs));
+after(() => pool.removeAll());
 
 const filters = (dc: DebugClient, f: string[]) => () => dc.setExceptionBreakpointsRequest({ filters: f });
 

@@ -11,7 +11,7 @@ before(() => { testKernelDir(); rootfs = makeRootfs('sleep 100 &\necho "SLEEPER 
 after(() => removeRootfs(rootfs));
 
 test('tasks as threads: running first, init and kthreadd by name, a sleeping process with its own stack and variables', () => withSession('tasks', async (dc, umid, out) => {
-  const { ev } = await launchToFunction(dc, testKernel(), { rootfs, umid });
+  const { ev, frame: before } = await launchToFunction(dc, testKernel(), { rootfs, umid });
   const threads = (await dc.threadsRequest()).body.threads;
   assert.match(threads[0].name, /^\[\d+\] cat \(running\)$/, `the running task first: ${threads.map((t) => t.name).join(', ')}`);
   assert.strictEqual(threads[0].id, ev.body.threadId);
@@ -32,7 +32,10 @@ test('tasks as threads: running first, init and kthreadd by name, a sleeping pro
   assert.ok(args.body.variables.some((v) => v.name === 't'), `do_nanosleep's argument t: ${JSON.stringify(args.body.variables)}`);
 
   // The running task is as it was: its stack, and Continue works.
-  assert.strictEqual((await topFrame(dc, ev.body.threadId!)).name, 'cmdline_proc_show');
+  const after = await topFrame(dc, ev.body.threadId!);
+  assert.deepStrictEqual([after.name, after.line, after.source?.path], [before.name, before.line, before.source?.path]);
+  // ...and its frame ids still mean the same frames (v is cmdline_proc_show's, no inlined callee's).
+  assert.match((await dc.evaluateRequest({ expression: 'v', frameId: before.id, context: 'watch' })).body.result, /^0x[0-9a-f]+$/);
   await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
   const ended = dc.waitForEvent('terminated', 60000);
   await dc.continueRequest({ threadId: ev.body.threadId! });

@@ -51,6 +51,18 @@ export function removeRootfs(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Root filesystems for a whole test file: `make` puts `prefix` (e.g. mounting debugfs) before
+ * each /init script; `removeAll` (the file's after hook) removes every one made.
+ */
+export function rootfsPool(prefix: string): { make: (script: string) => string; removeAll: () => void } {
+  const roots: string[] = [];
+  return {
+    make: (script) => { const r = makeRootfs(`${prefix}\n${script}`); roots.push(r); return r; },
+    removeAll: () => roots.splice(0).forEach(removeRootfs),
+  };
+}
+
 const built = new Map<string, string>();
 
 /** What a cached-build script prints last (its tree), running it once per process. */
