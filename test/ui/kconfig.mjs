@@ -13,8 +13,11 @@ export async function run(s, ctx) {
     await s.openFile('arch/um/Kconfig');
     await waitUntil('the Kconfig language mode', async () => (await s.texts('.statusbar-item')).some((t) => /^Kconfig$/.test(t)), 20000, 250)
       .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts('.statusbar-item'))}`); });
-    const tokens = await page.$$eval('.part.editor .view-line span span', (els) => new Set(els.map((e) => e.className)).size);
-    if (tokens < 3) throw new Error(`the file is not colored (${tokens} token classes)`);
+    // The grammar colours the lines after the mode is set (tokenization is asynchronous, and slower
+    // on a fresh workbench): wait for the colours, not for a moment.
+    const tokenClasses = () => page.$$eval('.part.editor .view-line span span', (els) => new Set(els.map((e) => e.className)).size);
+    await waitUntil('the file colored by the Kconfig grammar', async () => (await tokenClasses()) >= 3, 20000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}: the file is not colored (${await tokenClasses()} token classes)`); });
   });
 
   await s.step('hover on HOSTFS: prompt, value from .config, help', async () => {
