@@ -25,7 +25,7 @@ module.exports = [
   },
   {
     ...base,
-    entry: { debugAdapter: './src/debugAdapter.ts', consoleTty: './src/debug/consoleTty.ts', kconfigServer: './src/kconfigServer.ts', buildIfChanged: './src/tasks/buildIfChanged.ts' },
+    entry: { debugAdapter: './src/debugAdapter.ts', consoleTty: './src/targets/consoleTty.ts', kconfigServer: './src/kconfigServer.ts', buildIfChanged: './src/tasks/buildIfChanged.ts' },
     output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
   },
 ];

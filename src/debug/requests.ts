@@ -9,7 +9,7 @@ import { disassemble } from './disassembly';
 import { addressOf, readMemory, writeMemory } from './memory';
 import { completionItems, completionQuery, formatVariables, toHex } from './values';
 import { frameOf, toDapFrames } from './frames';
-import { gdbCommandOf } from './config';
+import { gdbCommandOf } from './consoleCommands';
 import { ClientPaths } from './sourceMap';
 import { TASK_THREAD_BASE, TaskThreads, gdbThreadOf } from './tasks';
 import { ModuleSymbols } from './modules';

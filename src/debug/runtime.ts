@@ -6,11 +6,11 @@ import { execa } from 'execa';
 import { Gdb, GdbError, GdbStartOptions } from '../gdb/gdb';
 import { MiCommands } from '../gdb/commands';
 import { MiRecord, str, tuple } from '../gdb/mi';
-import { LaunchPlan, CONSOLE_FDS, HELPER_FILE, bindConsoleTty } from './launchPlan';
+import { LaunchPlan, CONSOLE_FDS, HELPER_FILE, bindConsoleTty } from '../targets/uml/plans';
 import { KERNEL_PY } from '../gdb/kernelPython';
 import { killInstance, pruneSessions } from '../uml/host';
 import { warmIndex, WarmResult } from '../gdb/indexCache';
-import { QemuProcess, checkRunningKernel, connect, usesKvm } from '../qemu/remoteTarget';
+import { QemuProcess, checkRunningKernel, connect, usesKvm } from '../targets/qemu/process';
 
 export type RunState = 'idle' | 'running' | 'stopped' | 'exited';
 

@@ -5,9 +5,9 @@ import {
   LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { UmlLaunchArguments, UmlAttachArguments } from './config';
-import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from './launchPlan';
-import { NoDebugRun } from './noDebugRun';
+import { UmlLaunchArguments, UmlAttachArguments } from '../targets/config';
+import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from '../targets/uml/plans';
+import { NoDebugRun } from '../targets/uml/noDebugRun';
 import { UmlRuntime } from './runtime';
 import { Breakpoints, toDap } from './breakpoints';
 import { Variables } from './variables';
@@ -15,7 +15,7 @@ import { simpleRequests } from './requests';
 import { ClientPaths, applySourceMappings } from './sourceMap';
 import { MiRecord, MiTuple, str } from '../gdb/mi';
 import { GdbError } from '../gdb/gdb';
-import { ConsoleTerminal, OpenTerminal } from './consoleTerminal';
+import { ConsoleTerminal, OpenTerminal } from '../targets/consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
 import { hwWatchRefusalFor } from '../hostcompat/hwWatch';
 import { EXCEPTION_FILTERS, ExceptionBreakpoints } from './exceptions';
@@ -27,7 +27,8 @@ import { ModuleLocator } from './moduleFiles';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 import { NOISE, resumeFailure, sourceExists } from './sessionText';
-import { QemuLaunchArguments, RemoteAttachArguments, freePort, makeQemuLaunchPlan, makeRemoteAttachPlan, withQemuConsole } from '../qemu/remotePlan';
+import { QemuLaunchArguments, RemoteAttachArguments } from '../targets/config';
+import { freePort, makeQemuLaunchPlan, makeRemoteAttachPlan, withQemuConsole } from '../targets/qemu/plans';
 
 export class UmlDebugSession extends LoggingDebugSession {
   private runtime: UmlRuntime | undefined;

@@ -1,7 +1,7 @@
 // Value presentation and Debug Console completion: pure helpers (hex display; what gdb's own
 // completion of a line becomes for VS Code).
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { GDB_COMMAND_PREFIXES } from './config';
+import { GDB_COMMAND_PREFIXES } from './consoleCommands';
 
 /** Bytes of the integer types gdb prints in decimal; others (typedefs we do not know) are 8. */
 const SIZES: Array<[RegExp, number]> = [

@@ -13,8 +13,8 @@ import { spawn, ChildProcess } from 'child_process';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { qemuKernelDir, makeInitramfs, testKernel } from '../support/testKernel';
 import { startClient, stopClient, collectOutput, waitForOutput, nextStop, topFrame } from '../support/dap';
-import { qemuArgs, kvmProblem } from '../../src/qemu/qemuPlan';
-import { freePort } from '../../src/qemu/remotePlan';
+import { qemuArgs, kvmProblem } from '../../src/targets/qemu/qemuArgs';
+import { freePort } from '../../src/targets/qemu/plans';
 
 let tree: string;
 let bzImage: string;

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { qemuArgs, parseTarget, kvmProblem } from '../../src/qemu/qemuPlan';
+import { qemuArgs, parseTarget, kvmProblem } from '../../src/targets/qemu/qemuArgs';
 import { remoteGdbinit } from '../../src/gdb/gdbinit';
 import { breakInsertCommand } from '../../src/gdb/commands';
 

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { UmlRuntime } from '../../src/debug/runtime';
 import { StepOff, gdbProbe } from '../../src/debug/stepOff';
-import { LaunchPlan } from '../../src/debug/launchPlan';
+import { LaunchPlan } from '../../src/targets/uml/plans';
 import { MiRecord, str } from '../../src/gdb/mi';
 import { Gdb } from '../../src/gdb/gdb';
 import { ScriptedGdb, scripted } from '../support/scriptedGdb';

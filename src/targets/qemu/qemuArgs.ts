@@ -1,26 +1,13 @@
 // A kernel in QEMU behind its gdbstub (seed 002's workflow): the launch.json attributes, checked
 // into a plan before anything starts, and QEMU's command line as an argument array. Pure apart
 // from stat calls: unit-tested in milliseconds.
+import type { QemuLaunchBlock } from '../config';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from '../uml/cmdline';
-import { elfSectionNamesOfFile, NotElfError } from '../uml/elf';
-import { findExecutable } from '../uml/host';
+import { ConfigError } from '../../uml/cmdline';
+import { elfSectionNamesOfFile, NotElfError } from '../../uml/elf';
+import { findExecutable } from '../../uml/host';
 
-export interface QemuLaunchBlock {
-  /** The bootable image (bzImage); "kernel" stays the vmlinux with debug info. */
-  kernel: string;
-  initrd?: string;
-  append?: string;
-  memory?: string;
-  /** tcg (software, default) or kvm. */
-  accel?: 'tcg' | 'kvm';
-  /** qemu-system-x86_64 by default. */
-  qemuPath?: string;
-  /** gdbstub port on 127.0.0.1; default: a free one. */
-  port?: number;
-  extraArgs?: string[];
-}
 
 export interface RemoteTarget {
   /** host:port of the gdbstub. */

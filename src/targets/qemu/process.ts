@@ -1,7 +1,7 @@
 // The runtime's remote side: QEMU as a child process (its serial console on stdio or a tty), the
 // connection to its gdbstub, and the check that the vmlinux is the kernel that runs.
 import { execa, ResultPromise } from 'execa';
-import { MiCommands } from '../gdb/commands';
+import { MiCommands } from '../../gdb/commands';
 
 export class QemuProcess {
   private proc: ResultPromise | undefined;

@@ -2,11 +2,11 @@
 import { EventEmitter } from 'events';
 import * as path from 'path';
 import { execa } from 'execa';
-import { LaunchPlan, CONSOLE_FDS } from './launchPlan';
-import { killInstance, runningPid, isAlive } from '../uml/host';
-import { mconsole, mconsoleSocket } from '../uml/mconsole';
+import { LaunchPlan, CONSOLE_FDS } from './plans';
+import { killInstance, runningPid, isAlive } from '../../uml/host';
+import { mconsole, mconsoleSocket } from '../../uml/mconsole';
 
-import type { OpenTerminal } from './consoleTerminal';
+import type { OpenTerminal } from '../consoleTerminal';
 
 /** Events: 'output' (text, category), 'exited' (message). */
 export class NoDebugRun extends EventEmitter {

@@ -3,32 +3,13 @@
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { LaunchPlan, HELPER_FILE } from '../debug/launchPlan';
-import { ConfigError } from '../uml/cmdline';
-import { cacheDir, findExecutable } from '../uml/host';
-import { gdbMissing } from '../gdb/gdb';
-import { remoteGdbinit } from '../gdb/gdbinit';
-import { QemuLaunchBlock, checkQemuBlock, checkVmlinux, parseTarget, qemuArgs } from './qemuPlan';
-
-export interface QemuLaunchArguments {
-  kernel?: string;
-  qemu: QemuLaunchBlock;
-  console?: 'integratedTerminal' | 'internalConsole';
-  gdbPath?: string;
-  cwd?: string;
-  stopOnEntry?: boolean;
-  setupCommands?: string[];
-}
-
-export interface RemoteAttachArguments {
-  target: string;
-  kernel?: string;
-  gdbPath?: string;
-  cwd?: string;
-  setupCommands?: string[];
-  /** The guest runs under KVM: use hardware breakpoints. */
-  kvm?: boolean;
-}
+import { LaunchPlan, HELPER_FILE } from '../uml/plans';
+import { ConfigError } from '../../uml/cmdline';
+import { cacheDir, findExecutable } from '../../uml/host';
+import { gdbMissing } from '../../gdb/gdb';
+import { remoteGdbinit } from '../../gdb/gdbinit';
+import { QemuLaunchArguments, RemoteAttachArguments } from '../config';
+import { checkQemuBlock, checkVmlinux, parseTarget, qemuArgs } from './qemuArgs';
 
 /** A free TCP port on 127.0.0.1 for QEMU's gdbstub. */
 export function freePort(): Promise<number> {

@@ -1,4 +1,5 @@
-// The launch.json attributes of `"type": "uml"` and their resolution into a launch plan.
+// Every launch.json attribute of every target (`"type": "uml"`): UML launch and attach, a kernel
+// in QEMU started by the adapter, a gdbstub someone else started.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -25,7 +26,7 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
   trace?: boolean;
   /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/qemu); "kernel" is then the vmlinux. */
-  qemu?: import('../qemu/qemuPlan').QemuLaunchBlock;
+  qemu?: QemuLaunchBlock;
 }
 
 export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments {
@@ -45,11 +46,37 @@ export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments
 
 export const DEFAULT_MEM = '256M';
 
-/** Prefixes that send a debug console line to gdb's CLI instead of evaluating it. */
-export const GDB_COMMAND_PREFIXES = ['-exec ', '> '];
+export interface QemuLaunchBlock {
+  /** The bootable image (bzImage); "kernel" stays the vmlinux with debug info. */
+  kernel: string;
+  initrd?: string;
+  append?: string;
+  memory?: string;
+  /** tcg (software, default) or kvm. */
+  accel?: 'tcg' | 'kvm';
+  /** qemu-system-x86_64 by default. */
+  qemuPath?: string;
+  /** gdbstub port on 127.0.0.1; default: a free one. */
+  port?: number;
+  extraArgs?: string[];
+}
 
-export function gdbCommandOf(expression: string): string | undefined {
-  for (const p of GDB_COMMAND_PREFIXES) if (expression.startsWith(p)) return expression.slice(p.length).trim();
-  if (expression === '>' || expression === '-exec') return '';
-  return undefined;
+export interface QemuLaunchArguments {
+  kernel?: string;
+  qemu: QemuLaunchBlock;
+  console?: 'integratedTerminal' | 'internalConsole';
+  gdbPath?: string;
+  cwd?: string;
+  stopOnEntry?: boolean;
+  setupCommands?: string[];
+}
+
+export interface RemoteAttachArguments {
+  target: string;
+  kernel?: string;
+  gdbPath?: string;
+  cwd?: string;
+  setupCommands?: string[];
+  /** The guest runs under KVM: use hardware breakpoints. */
+  kvm?: boolean;
 }

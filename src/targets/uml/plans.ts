@@ -2,13 +2,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from './config';
-import { ConfigError, ConsoleWiring, KernelCmdlineInput, RootfsKind, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../uml/cmdline';
-import { checkKernel, KernelInfo } from '../uml/kernelCheck';
-import { findExecutable, runningPid, cacheDir, isAlive, readCmdline, executableOf } from '../uml/host';
-import { GdbinitInput, gdbinit } from '../gdb/gdbinit';
-import { gdbMissing } from '../gdb/gdb';
-import type { QemuLaunchBlock, RemoteTarget } from '../qemu/qemuPlan';
+import { UmlLaunchArguments, UmlAttachArguments, DEFAULT_MEM } from '../config';
+import { ConfigError, ConsoleWiring, KernelCmdlineInput, RootfsKind, checkUmid, freshUmid, kernelCmdline, umlDirFromArgs } from '../../uml/cmdline';
+import { checkKernel, KernelInfo } from '../../uml/kernelCheck';
+import { findExecutable, runningPid, cacheDir, isAlive, readCmdline, executableOf } from '../../uml/host';
+import { GdbinitInput, gdbinit } from '../../gdb/gdbinit';
+import { gdbMissing } from '../../gdb/gdb';
+import type { RemoteTarget } from '../qemu/qemuArgs';
+import type { QemuLaunchBlock } from '../config';
 
 export interface LaunchPlan {
   /** launch: we start the kernel under gdb and end it; attach: gdb joins a running one and leaves it running. */
