@@ -2,7 +2,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GdbError } from '../gdb/gdb';
 import { BreakInsert, MiCommands, hex } from '../gdb/commands';
-import { MiTuple, list, str, tuple } from '../gdb/mi';
+import type { BreakpointInfo } from '../gdb/records';
 
 export interface HitCount { ignore: number }
 
@@ -184,11 +184,11 @@ export class Breakpoints {
       return { verified: false, message: (e as Error).message };
     }
     try {
-      const { number: num, raw } = await this.mi.breakInsert(b);
+      const { number: num, info } = await this.mi.breakInsert(b);
       if (logMessage) this.logMessages.set(num, logMessage);
       if (spec.hitCondition) this.hitCounts.set(num, { ignore: parseHitCondition(spec.hitCondition).ignore, hits: 0 });
       if (spec.line) this.requested.set(num, spec.line);
-      const bp = explainPlace(toDap(raw, num), spec.line);
+      const bp = explainPlace(toDap(info), spec.line);
       this.shown.set(num, bp);
       return bp;
     } catch (e) {
@@ -204,17 +204,13 @@ export class Breakpoints {
   }
 }
 
-export function toDap(b: MiTuple, num: number): DebugProtocol.Breakpoint {
-  const pending = str(b.addr) === '<PENDING>' || str(b.pending) !== undefined;
-  // Several locations (inlined or duplicated code): report the first.
-  const loc = tuple(list(b.locations)[0]) ?? b;
-  const line = Number(str(loc.line) ?? str(b.line) ?? 0);
-  const full = str(loc.fullname) ?? str(b.fullname);
-  const bp: DebugProtocol.Breakpoint = { id: num, verified: !pending };
-  if (line) bp.line = line;
-  if (full) bp.source = { path: full };
-  if (str(loc.addr) && str(loc.addr) !== '<PENDING>' && str(loc.addr) !== '<MULTIPLE>') bp.instructionReference = str(loc.addr);
-  if (pending) bp.message = `Pending: ${str(b.pending) ?? str(b['original-location'])} is not in the loaded kernel (yet).`;
+export function toDap(b: BreakpointInfo): DebugProtocol.Breakpoint {
+  // Several locations (inlined or duplicated code): gdb's first one.
+  const bp: DebugProtocol.Breakpoint = { id: b.number, verified: b.pending === undefined };
+  if (b.line) bp.line = b.line;
+  if (b.fullname) bp.source = { path: b.fullname };
+  if (b.addr) bp.instructionReference = b.addr;
+  if (b.pending !== undefined) bp.message = `Pending: ${b.pending} is not in the loaded kernel (yet).`;
   return bp;
 }
 

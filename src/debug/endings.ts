@@ -6,7 +6,7 @@
 // (os_dump_core): at that SIGABRT the kernel's panic_cpu and panic()'s formatted message say
 // whether and why it panicked, whatever the exception filters are, at no cost before.
 import { MiCommands, Where } from '../gdb/commands';
-import { str, tuple, list, MiTuple, MiValue } from '../gdb/mi';
+import type { Frame } from '../gdb/records';
 import { readCString } from './panicFormat';
 
 export type Ending =
@@ -86,14 +86,14 @@ export class Endings {
    * At a hook: which end this is (a reboot is followed: a new boot; the others end). At
    * last_ditch_exit the signal's number is its argument (in uml_cleanup it is optimized out).
    */
-  async onHook(num: number, thread: number, frame: MiTuple | undefined): Promise<Ending> {
+  async onHook(num: number, thread: number, frame: Frame | undefined): Promise<Ending> {
     if (this.hooks.get(num) === 'signal') {
-      const sig = list(frame?.args).map((a) => tuple(a)).find((a) => str(a?.name) === 'sig');
-      this.ending = endingOf(['last_ditch_exit'], '', Number(str(sig?.value)) || undefined);
+      const sig = frame?.args?.find((a) => a.name === 'sig');
+      this.ending = endingOf(['last_ditch_exit'], '', Number(sig?.value) || undefined);
       return this.ending;
     }
-    const frames = await this.mi.stackListFrames(thread, 0, 30).catch((): MiValue[] => []);
-    const functions = frames.map((f) => str(tuple(f)?.func) ?? '');
+    const frames = await this.mi.stackListFrames(thread, 0, 30).catch((): Frame[] => []);
+    const functions = frames.map((f) => f.func ?? '');
     const state = await this.mi.dataEvaluateExpression('system_state').catch(() => '');
     const known = this.ending?.kind === 'signal' && functions.includes('last_ditch_exit');
     if (!known) this.ending = endingOf(functions, state.trim());

@@ -1,7 +1,7 @@
 // Stack frames from gdb/MI into DAP, with UML's host frames told apart from kernel frames.
 import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { MiTuple, MiValue, str, tuple } from '../gdb/mi';
+import type { Frame } from '../gdb/records';
 
 export const FRAME_BASE = 100000;
 export const frameId = (thread: number, level: number) => thread * FRAME_BASE + level;
@@ -13,37 +13,36 @@ export const frameOf = (id: number) => ({ thread: Math.floor(id / FRAME_BASE), l
  * sigsuspend: those frames are labelled [host] and de-emphasised so VS Code focuses the
  * first kernel frame, where the kernel was.
  */
-export function isHostFrame(f: MiTuple, exists: (path: string) => boolean = () => true): boolean {
-  const func = str(f.func) ?? '';
-  const file = str(f.fullname) ?? str(f.file);
+export function isHostFrame(f: Frame, exists: (path: string) => boolean = () => true): boolean {
+  const func = f.func ?? '';
+  const file = f.fullname ?? f.file;
   if (func === '<signal handler called>') return true;
   if (!file || !file.startsWith('/') || !exists(file)) return true;  // libc: ./signal/../sysdeps/...
-  return /\/arch\/um\/os-Linux\//.test(file) || /^arch\/um\/os-Linux\//.test(str(f.file) ?? '');
+  return /\/arch\/um\/os-Linux\//.test(file) || /^arch\/um\/os-Linux\//.test(f.file ?? '');
 }
 
 /** `toClient`: the path the user knows the file by (sourceMap.ts's ClientPaths). */
-export function toDapFrames(thread: number, frames: MiValue[], exists: (path: string) => boolean = () => true, toClient: (path: string) => string = (p) => p): DebugProtocol.StackFrame[] {
+export function toDapFrames(thread: number, frames: Frame[], exists: (path: string) => boolean = () => true, toClient: (path: string) => string = (p) => p): DebugProtocol.StackFrame[] {
   // Frames above the signal trampoline are always host frames (the handler that gdb's SIGINT hit).
-  const tuples = frames.map((f) => tuple(f) ?? {});
-  const trampoline = tuples.findIndex((f) => str(f.func) === '<signal handler called>');
-  return tuples.map((f, i) => {
-    const level = Number(str(f.level) ?? i);
-    const func = str(f.func) ?? str(f.addr) ?? '??';
+  const trampoline = frames.findIndex((f) => f.func === '<signal handler called>');
+  return frames.map((f, i) => {
+    const level = f.level ?? i;
+    const func = f.func ?? f.addr ?? '??';
     const host = (trampoline >= 0 && i <= trampoline) || isHostFrame(f, exists);
-    const fullname = str(f.fullname);
+    const fullname = f.fullname;
     const full = fullname && fullname.startsWith('/') && exists(fullname) ? fullname : undefined;
-    const line = Number(str(f.line) ?? 0);
+    const line = f.line ?? 0;
     const frame: DebugProtocol.StackFrame = {
       id: frameId(thread, level),
       name: host ? `[host] ${func}` : func,
       line: full ? line : 0,
       column: full ? 1 : 0,
-      instructionPointerReference: str(f.addr),
+      instructionPointerReference: f.addr,
     };
     if (full) {
       frame.source = { name: path.basename(full), path: toClient(full), presentationHint: host ? 'deemphasize' : undefined };
-    } else if (str(f.from)) {
-      frame.source = { name: path.basename(str(f.from)!), presentationHint: 'deemphasize' };
+    } else if (f.from) {
+      frame.source = { name: path.basename(f.from), presentationHint: 'deemphasize' };
     }
     if (host) frame.presentationHint = 'subtle';
     return frame;

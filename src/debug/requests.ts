@@ -1,7 +1,7 @@
 // The requests that only read or set something through gdb (no run-state change): each maps its
 // arguments to a response body. The session dispatches them from this table.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { UmlRuntime } from './runtime';
+import { Runtime } from './runtime';
 import { Breakpoints } from './breakpoints';
 import { ExceptionBreakpoints } from './exceptions';
 import { Variables } from './variables';
@@ -16,7 +16,7 @@ import { ModuleSymbols } from './modules';
 import { lxNote } from './lxCommands';
 
 export interface RequestContext {
-  rt: UmlRuntime;
+  rt: Runtime;
   breakpoints: Breakpoints;
   exceptions: ExceptionBreakpoints;
   variables: Variables;

@@ -1,37 +1,36 @@
-// The DAP session: thin. It maps requests onto the runtime (gdb + UML), breakpoints and variables.
+// The DAP session: thin. It translates requests for the runtime (run control), the target (what
+// is debugged: src/targets) and the parts that read gdb (parts.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import {
   LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { UmlLaunchArguments, UmlAttachArguments } from '../targets/config';
-import { makeLaunchPlan, makeAttachPlan, LaunchPlan } from '../targets/uml/plans';
-import { NoDebugRun } from '../targets/uml/noDebugRun';
-import { UmlRuntime } from './runtime';
+import type { UmlLaunchArguments, UmlAttachArguments, RemoteAttachArguments } from '../targets/config';
+import { Target, UmlTarget, attachTarget, launchTarget, startTarget } from '../targets/launch';
+import type { NoDebugRun } from '../targets/launch';
+import { Runtime } from './runtime';
 import { Breakpoints, toDap } from './breakpoints';
-import { Variables } from './variables';
-import { simpleRequests } from './requests';
+import type { Variables } from './variables';
+import type { simpleRequests } from './requests';
 import { ClientPaths, applySourceMappings } from './sourceMap';
-import { MiRecord, MiTuple, str } from '../gdb/mi';
+import type { Stop, BreakpointInfo } from '../gdb/records';
 import { GdbError } from '../gdb/gdb';
-import { ConsoleTerminal, OpenTerminal } from '../targets/consoleTerminal';
+import type { ConsoleTerminal, OpenTerminal } from '../targets/consoleTerminal';
 import { XsaveNotes } from '../hostcompat/sessionNotes';
-import { hwWatchRefusalFor } from '../hostcompat/hwWatch';
-import { EXCEPTION_FILTERS, ExceptionBreakpoints } from './exceptions';
-import { StopRouter, ProcessExit } from './stops';
-import { StepOff, ResumeKind, MiResume, gdbProbe } from './stepOff';
-import { TaskThreads } from './tasks';
-import { ModuleSymbols } from './modules';
-import { ModuleLocator } from './moduleFiles';
+import type { ExceptionBreakpoints } from './exceptions';
+import { CAPABILITIES } from './capabilities';
+import { sessionParts } from './parts';
+import type { StopRouter, ProcessExit } from './stops';
+import type { StepOff, ResumeKind, MiResume } from './stepOff';
+import type { TaskThreads } from './tasks';
+import type { ModuleSymbols } from './modules';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
-import { NOISE, resumeFailure, sourceExists } from './sessionText';
-import { QemuLaunchArguments, RemoteAttachArguments } from '../targets/config';
-import { freePort, makeQemuLaunchPlan, makeRemoteAttachPlan, withQemuConsole } from '../targets/qemu/plans';
+import { NOISE, resumeFailure } from './sessionText';
 
 export class UmlDebugSession extends LoggingDebugSession {
-  private runtime: UmlRuntime | undefined;
+  private runtime: Runtime | undefined;
   private breakpoints!: Breakpoints;
   private exceptions!: ExceptionBreakpoints;
   private stops!: StopRouter;
@@ -62,32 +61,7 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientRunsInTerminal = !!args.supportsRunInTerminalRequest;
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsFunctionBreakpoints: true,
-      supportsConditionalBreakpoints: true,
-      supportsHitConditionalBreakpoints: true,
-      supportsLogPoints: true,
-      supportsEvaluateForHovers: true,
-      supportsSetVariable: true,
-      supportsTerminateRequest: true,
-      supportsDelayedStackTraceLoading: true,
-      supportTerminateDebuggee: true,
-      supportsDisassembleRequest: true,
-      supportsInstructionBreakpoints: true,
-      supportsSteppingGranularity: true,
-      supportsReadMemoryRequest: true,
-      supportsWriteMemoryRequest: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS,
-      supportsDataBreakpoints: true,
-      supportsValueFormattingOptions: true,
-      supportsSetExpression: true,
-      supportsCompletionsRequest: true,
-      supportsRestartRequest: true,
-      supportsModulesRequest: true,
-      completionTriggerCharacters: ['.', '>'],
-      supportsExceptionInfoRequest: true,
-    };
+    response.body = CAPABILITIES;
     this.sendResponse(response);
   }
 
@@ -98,47 +72,23 @@ export class UmlDebugSession extends LoggingDebugSession {
       const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
       const wantTerminal = askedTerminal && (this.clientRunsInTerminal || !!this.opts.openTerminal);
       // Everything is checked once, before a terminal opens; the terminal's tty completes the plan.
-      const mode = wantTerminal ? 'integratedTerminal' : 'internalConsole';
-      if (args.qemu && args.noDebug) throw new Error('Run Without Debugging is for UML kernels; a kernel in QEMU runs under gdb (F5).');
-      let plan = args.qemu ? makeQemuLaunchPlan(args as QemuLaunchArguments, mode, args.qemu.port ?? await freePort()) : makeLaunchPlan(args, mode);
+      const target = await launchTarget(args, wantTerminal ? 'integratedTerminal' : 'internalConsole');
       if (askedTerminal && !wantTerminal) {
         this.out('This client cannot open terminals: the guest console goes to the Debug Console.\n');
       }
-      // The host check runs beside gdb's start; its word comes before the kernel boots.
-      fs.mkdirSync(plan.sessionDir, { recursive: true });
-      this.timeline.writeTo(path.join(plan.sessionDir, 'timeline.json'));
+      fs.mkdirSync(target.plan.sessionDir, { recursive: true });
+      this.timeline.writeTo(path.join(target.plan.sessionDir, 'timeline.json'));
       this.timeline.mark('planned');
-      const hostChecked = plan.remote ? Promise.resolve() : this.xsave.check(plan.kernel.kernel);
-      if (args.noDebug) { await hostChecked; return await this.runWithoutDebugging(response, plan); }
-      this.out(`${plan.remote ? `QEMU, gdbstub at ${plan.remote.address}` : `UML instance ${plan.umid}`}: gdbinit at ${plan.gdbinitPath}\n`);
-      if (plan.remote && wantTerminal) {
-        // QEMU's serial console is the terminal's tty: the terminal comes first.
-        this.terminal = new ConsoleTerminal(plan.sessionDir);
-        plan = withQemuConsole(plan, await this.terminal.open(this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), plan.umid, plan.cwd, { hold: !!this.opts.openTerminal }));
+      if (args.noDebug && target instanceof UmlTarget) {
+        await target.preflight(this.xsave);
+        return await this.runWithoutDebugging(response, target.withoutDebugger());
       }
-      if (!plan.kernel.gdbScripts) this.out(`No vmlinux-gdb.py next to ${plan.kernel.kernel}: lx-* commands are unavailable. Run \`make ${plan.remote ? '' : 'ARCH=um '}scripts_gdb\` in the kernel tree.\n`, 'important');
-      const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
-      this.runtime = rt;
-      this.wire(rt);
-      // gdb loads the kernel's symbols while VS Code makes the console terminal.
-      const started = rt.start().then(() => this.mapSources(rt, args.sourceFileMap));
-      started.catch(() => undefined);  // awaited below; a failure is reported there
-      if (plan.awaitingTty) {
-        this.terminal = new ConsoleTerminal(plan.sessionDir);
-        this.timeline.mark('terminal-requested');
-        const tty = await this.terminal.open(this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), plan.umid, plan.cwd, { hold: !!this.opts.openTerminal, mark: (m) => this.timeline.mark(m) });
-        this.timeline.mark('terminal-tty');
-        await started;
-        await rt.bindTty(tty);
-        this.timeline.mark('tty-bound');
-      }
-      await Promise.all([started, hostChecked]);
-      this.useGdb(rt, args.moduleSearchPath);
+      const rt = await this.startGdb(target, args, wantTerminal);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.timeline.mark('configuration-done');
       await this.stops.arm();
-      if (!plan.remote) await this.modules.hook();
+      if (target.kernel.moduleHooks) await this.modules.hook();
       await rt.run();
       this.timeline.mark('running');
       if (args.trace) this.out(`Launch timeline: ${this.timeline}\n`);
@@ -149,13 +99,31 @@ export class UmlDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** A runtime for the target: gdb started and the kernel loaded, the terminal and host checks beside; then the helpers that use gdb. */
+  private async startGdb(target: Target, args: { sourceFileMap?: Record<string, string>; moduleSearchPath?: string[] }, wantTerminal: boolean): Promise<Runtime> {
+    const rt = new Runtime(target, (s) => logger.verbose(s));
+    this.runtime = rt;
+    this.wire(rt);
+    await startTarget(target, {
+      start: () => rt.start(),
+      bindTty: (tty) => rt.bindTty(tty),
+      afterStart: () => this.mapSources(rt, args.sourceFileMap),
+      out: (t, c) => this.out(t, c),
+      mark: (m) => this.timeline.mark(m),
+      xsave: this.xsave,
+      terminal: wantTerminal ? { open: this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), hold: !!this.opts.openTerminal, opened: (t) => { this.terminal = t; } } : undefined,
+    });
+    this.useGdb(rt, args.moduleSearchPath);
+    return rt;
+  }
+
   private runInTerminal(a: DebugProtocol.RunInTerminalRequestArguments): Promise<void> {
     return new Promise((resolve, reject) => this.runInTerminalRequest(a, 10000,
       (r) => (r.success ? resolve() : reject(new Error(`Could not open a terminal: ${r.message}`)))));
   }
 
-  private async runWithoutDebugging(response: DebugProtocol.LaunchResponse, plan: LaunchPlan): Promise<void> {
-    const run = new NoDebugRun(plan);
+  private async runWithoutDebugging(response: DebugProtocol.LaunchResponse, run: NoDebugRun): Promise<void> {
+    const plan = run.plan;
     this.noDebug = run;
     run.on('output', (t: string, c: string) => { this.out(t, c); this.xsave.console(t); });
     run.on('exited', (why: string) => { this.xsave.end(why); this.end(); });
@@ -166,27 +134,20 @@ export class UmlDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected async attachRequest(response: DebugProtocol.AttachResponse, args: UmlAttachArguments): Promise<void> {
-    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+  protected async attachRequest(response: DebugProtocol.AttachResponse, args: UmlAttachArguments | RemoteAttachArguments): Promise<void> {
+    logger.setup((args as { trace?: boolean }).trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     try {
-      const remote = (args as RemoteAttachArguments).target !== undefined;
-      const plan = remote ? makeRemoteAttachPlan(args as RemoteAttachArguments) : makeAttachPlan(args);
-      const hostChecked = remote ? Promise.resolve() : this.xsave.check(plan.kernel.kernel);
-      const rt = new UmlRuntime(plan, (s) => logger.verbose(s));
-      this.runtime = rt;
-      this.out(remote ? `Connecting to the gdbstub at ${plan.remote!.address}; gdbinit at ${plan.gdbinitPath}\n` : `Attaching to UML instance ${plan.umid} (pid ${plan.attachPid}); gdbinit at ${plan.gdbinitPath}\n`);
-      this.wire(rt);
-      await Promise.all([rt.start().then(() => this.mapSources(rt, args.sourceFileMap)), hostChecked]);
-      this.useGdb(rt, args.moduleSearchPath);
-      if (!remote) {  // a remote target is connected (and stopped) by start()
-        await rt.attach();
+      const target = attachTarget(args);
+      // gdb joins the kernel (UML: attached; QEMU: connected), which stays stopped until the first resume.
+      await this.startGdb(target, args as UmlAttachArguments, false);
+      if (target.kernel.moduleHooks) {
         await this.modules.hook();
         await this.modules.loadAll().catch((e: Error) => this.out(`Module symbols not loaded: ${e.message}\n`, 'important'));
       }
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       await this.stops.arm();
-      await rt.resume(() => rt.mi.execContinue());
+      await this.rt.resume(() => this.rt.mi.execContinue());
       this.sendResponse(response);
     } catch (e) {
       await this.teardown();
@@ -195,40 +156,34 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   /** Where the kernel was built vs where the user's sources are: gdb rewrites paths between them. */
-  private async mapSources(rt: UmlRuntime, sourceFileMap: Record<string, string> | undefined): Promise<void> {
+  private async mapSources(rt: Runtime, sourceFileMap: Record<string, string> | undefined): Promise<void> {
     const maps = await applySourceMappings(rt.mi, { sourceFileMap, kernelDir: path.dirname(rt.plan.kernel.kernel) });
     for (const m of maps) this.out(`Sources: ${m.from} is read from ${m.to} (${m.why}).\n`);
     this.timeline.mark('sources-mapped');
   }
 
   /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
-  private useGdb(rt: UmlRuntime, moduleSearchPath: string[] | undefined): void {
-    const warn = (m: string) => this.out(`${m}\n`, 'important');
-    // UML: gdb's watchpoints are the host CPU's debug registers; QEMU's gdbstub has its own.
-    this.breakpoints = new Breakpoints(rt.mi, warn, rt.plan.remote ? undefined : () => hwWatchRefusalFor(rt.plan.gdbPath));
-    this.exceptions = new ExceptionBreakpoints(rt.mi, warn);
-    this.variables = new Variables(rt.mi);
-    this.tasks = new TaskThreads(rt.mi, warn, !!rt.plan.remote);
-    const panicHint = () => this.xsave.panicHint(rt.plan.kernel.gdbScripts ? () => rt.mi.consoleExec('lx-dmesg') : undefined);
-    const breakpoints = this.breakpoints;
-    const files = new ModuleLocator({ configured: moduleSearchPath ?? [], buildDir: rt.plan.kernel.buildDir,
-      rootfs: rt.plan.cmdline?.rootfsKind === 'hostfs' ? rt.plan.cmdline.rootfs : undefined, sources: () => breakpoints.sourceFiles() });
-    this.modules = new ModuleSymbols(rt.mi, files, path.join(rt.plan.sessionDir, 'modules'), (reason, m) => this.sendEvent(new ModuleEvent(reason, m)), (line) => this.out(`${line}\n`));
-    this.simple = simpleRequests({ rt, breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, sourceExists, paths: this.paths, tasks: this.tasks, modules: this.modules });
-    this.stops = new StopRouter(rt.mi, this.breakpoints, this.exceptions, this.modules, { stopOnEntry: rt.plan.stopOnEntry, panicHint, uml: !rt.plan.remote });
-    this.stepOff = new StepOff(gdbProbe(rt.mi), () => rt.resumes);
+  private useGdb(rt: Runtime, moduleSearchPath: string[] | undefined): void {
+    ({ breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, tasks: this.tasks, modules: this.modules,
+      stops: this.stops, stepOff: this.stepOff, simple: this.simple } = sessionParts(rt, {
+      warn: (m) => this.out(`${m}\n`, 'important'),
+      say: (line) => this.out(`${line}\n`),
+      moduleEvent: (reason, m) => this.sendEvent(new ModuleEvent(reason, m)),
+      panicHint: (readLog) => this.xsave.panicHint(readLog),
+      moduleSearchPath,
+      paths: this.paths,
+    }));
   }
 
-  private wire(rt: UmlRuntime): void {
+  private wire(rt: Runtime): void {
     rt.on('output', (text: string, category: string) => {
       if (category === 'console') text = text.split(/(?<=\n)/).filter((l) => !NOISE.test(l)).join('');
       if (text) this.out(text, category);
       if (category === 'stdout') this.xsave.console(text);
     });
-    rt.on('stopped', (r: MiRecord) => this.onStopped(r).catch((e) => this.out(`${e.message}\n`, 'stderr')));
-    rt.on('breakpoint-modified', (b: MiTuple) => {
-      const num = Number(str(b.number));
-      const changed = this.breakpoints?.modified(num, toDap(b, num));
+    rt.on('stopped', (r: Stop) => this.onStopped(r).catch((e) => this.out(`${e.message}\n`, 'stderr')));
+    rt.on('breakpoint-modified', (b: BreakpointInfo) => {
+      const changed = this.breakpoints?.modified(b.number, toDap(b));
       if (changed) this.sendEvent(new BreakpointEvent('changed', changed));
     });
     rt.on('resume-failed', (why: string) => this.sendStopped('exception', 1, resumeFailure(why)));
@@ -240,11 +195,11 @@ export class UmlDebugSession extends LoggingDebugSession {
     });
   }
 
-  private async onStopped(r: MiRecord): Promise<void> {
+  private async onStopped(r: Stop): Promise<void> {
     const more = await this.stepOff.next(r);  // a step off a breakpoint goes on
     if (more) return this.resume(more);
     const a = await this.stops.route(r);
-    if ('show' in a) return this.sendStopped(a.show.reason, Number(str(r.results['thread-id']) ?? 1), a.show.text, a.show.hitBreakpointIds);
+    if ('show' in a) return this.sendStopped(a.show.reason, r.threadId, a.show.text, a.show.hitBreakpointIds);
     if ('log' in a) this.out(`${a.log}\n`, 'console');
     if ('say' in a && a.say) this.out(`${a.say}\n`);
     return this.resume('continue');  // passed over (a logpoint, a hit count...): off its breakpoint first
@@ -339,8 +294,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   /** A resume the user asked for (from a breakpoint: stepped off it first), or the next command of a step off. */
   private async resume(how: ResumeKind | MiResume, thread?: number): Promise<void> {
     const rt = this.rt;
+    // The one queue: no task's context is in the registers when the guest runs.
     await rt.exclusive(async () => {
-      await this.tasks.idle();  // no task's context may be in the registers when the guest runs
       this.tasks.invalidate();
       this.variables.reset();
       const command = typeof how === 'string' ? await this.stepOff.begin(how, thread) : how;
@@ -351,7 +306,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     });
   }
 
-  private get rt(): UmlRuntime {
+  private get rt(): Runtime {
     if (!this.runtime) throw new Error('No UML kernel is running in this session.');
     return this.runtime;
   }

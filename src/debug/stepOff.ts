@@ -21,7 +21,7 @@
 // Dropping a re-report on continue instead (same breakpoint, pc and stack pointer) would be
 // wrong: a caller that calls show() once per record does it from the same frame, each call a
 // real one.
-import { MiRecord, list, str, tuple } from '../gdb/mi';
+import type { Stop } from '../gdb/records';
 import type { MiCommands } from '../gdb/commands';
 
 export type ResumeKind = 'continue' | 'next' | 'step' | 'finish' | 'nexti' | 'stepi';
@@ -46,25 +46,16 @@ const MAX_AGAIN = 20;
 
 interface Where { pc?: string; func?: string }
 
-function whereOf(r: MiRecord): Where {
-  const f = tuple(r.results.frame) ?? {};
-  return { pc: str(f.addr), func: str(f.func) };
-}
-
-/** Every reason a stop gives (gdb repeats the key: function-finished and breakpoint-hit at once). */
-export function reasonsOf(r: MiRecord): string[] {
-  const v = r.results.reason;
-  return (Array.isArray(v) ? list(v) : [v]).map((x) => str(x) ?? '');
-}
+const whereOf = (r: Stop): Where => ({ pc: r.frame.addr, func: r.frame.func });
 
 /** The pc of a stop that sits on a breakpoint (gdb names one), which a resume must leave. */
-export function breakpointPc(r: MiRecord): string | undefined {
-  if (r.results.bkptno === undefined || str(r.results.disp) === 'del') return undefined;  // a temporary one is gone
+export function breakpointPc(r: Stop): string | undefined {
+  if (r.bkptno === undefined || r.temporary) return undefined;  // a temporary one is gone
   return whereOf(r).pc;
 }
 
 const num = (s: string | undefined) => (s && /0x[0-9a-f]+/i.test(s) ? BigInt(/0x[0-9a-f]+/i.exec(s)![0]) : undefined);
-const threadOf = (r: MiRecord) => Number(str(r.results['thread-id']) ?? 1);
+const threadOf = (r: Stop) => r.threadId;
 
 /** A resume in progress: the user's resume, where it started; 'unwind': finishing a signal handler that derailed a step. */
 export interface Plan { kind: ResumeKind; thread: number; stopThread: number; from: Where; sp: bigint | undefined; again: number; phase?: 'unwind' }
@@ -81,7 +72,7 @@ export interface Probe {
 export function gdbProbe(mi: MiCommands): Probe {
   return {
     sp: async (thread) => num(await mi.dataEvaluateExpression('$sp', { thread, frame: 0 }).catch(() => '')),
-    callers: async (thread) => (await mi.stackListFrames(thread, 1, 3).catch(() => [])).map((f) => str(tuple(f)?.func) ?? ''),
+    callers: async (thread) => (await mi.stackListFrames(thread, 1, 3).catch(() => [])).map((f) => f.func ?? ''),
   };
 }
 
@@ -92,20 +83,20 @@ const SIGNAL_FRAME = '<signal handler called>';
  * stepped no further, or a derailed step is back where the signal came): give the same command
  * again. 'unwind': a signal derailed gdb's step into UML's handler. Otherwise what follows.
  */
-export async function decide(plan: Plan, r: MiRecord, probe: Probe): Promise<Next | 'again' | 'unwind'> {
+export async function decide(plan: Plan, r: Stop, probe: Probe): Promise<Next | 'again' | 'unwind'> {
   const at = whereOf(r);
-  const reasons = reasonsOf(r);
-  const stepped = reasons.includes('end-stepping-range') && r.results.bkptno === undefined;
+  const reasons = r.reasons;
+  const stepped = reasons.includes('end-stepping-range') && r.bkptno === undefined;
   const own = OFF[plan.kind] === 'own';
   if (plan.phase === 'unwind') {
     // Back where the handler interrupted (the breakpoint itself, if that is where): step again.
-    const elsewhere = (r.results.bkptno !== undefined && at.pc !== plan.from.pc) || reasons.includes('signal-received');
+    const elsewhere = (r.bkptno !== undefined && at.pc !== plan.from.pc) || reasons.includes('signal-received');
     return elsewhere ? { user: true } : 'again';
   }
   if (at.pc === plan.from.pc && plan.again < MAX_AGAIN) {
     if (stepped && !own) return 'again';
     // The same trap once more; one deeper in the stack (recursion, an interrupt) is a real stop.
-    if (r.results.bkptno !== undefined && plan.sp !== undefined && await probe.sp(threadOf(r)) === plan.sp) return 'again';
+    if (r.bkptno !== undefined && plan.sp !== undefined && await probe.sp(threadOf(r)) === plan.sp) return 'again';
   }
   if (own && stepped && plan.from.func !== undefined && at.func !== plan.from.func && plan.again < MAX_AGAIN) {
     const callers = await probe.callers(threadOf(r));
@@ -123,7 +114,7 @@ export async function decide(plan: Plan, r: MiRecord, probe: Probe): Promise<Nex
 
 export class StepOff {
   /** The last stop the user saw or the adapter passed over: where the next resume starts. */
-  private last: MiRecord | undefined;
+  private last: Stop | undefined;
   private plan: Plan | undefined;
   /** The runtime's resume count when the plan last resumed: any other resume (a breakpoint change while running) ends the plan. */
   private resumedAt = -1;
@@ -147,7 +138,7 @@ export class StepOff {
   }
 
   /** A stop: the next command of the resume in progress, or undefined: the stop is the user's. */
-  async next(r: MiRecord): Promise<MiResume | undefined> {
+  async next(r: Stop): Promise<MiResume | undefined> {
     const plan = this.plan;
     if (plan && this.resumes() === this.resumedAt) {
       const n = await decide(plan, r, this.probe);

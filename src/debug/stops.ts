@@ -1,8 +1,7 @@
 // What a gdb stop means for the user: a stop to show (and why), or one to pass over (a logpoint,
 // a hit count not reached, an exception whose filter is off, UML's abort after a panic, UML
 // ending or re-executing itself).
-import { MiRecord, str, tuple } from '../gdb/mi';
-import { reasonsOf } from './stepOff';
+import type { Stop } from '../gdb/records';
 import { MiCommands } from '../gdb/commands';
 import { Breakpoints, renderLogMessage } from './breakpoints';
 import { ExceptionBreakpoints } from './exceptions';
@@ -18,24 +17,20 @@ export type StopAction =
 
 const WATCH_REASONS = new Set(['watchpoint-trigger', 'read-watchpoint-trigger', 'access-watchpoint-trigger']);
 
-const watchpointOf = (r: MiRecord) => tuple(r.results.wpt) ?? tuple(r.results['hw-rwpt']) ?? tuple(r.results['hw-awpt']) ?? {};
-
 /** "len: 0 -> 42", "len (read): 42": what a data breakpoint saw. */
-export function watchText(r: MiRecord): string {
-  const wpt = watchpointOf(r);
-  const value = tuple(r.results.value) ?? {};
-  const exp = str(wpt.exp) ?? 'watched value';
-  const [old, now] = [str(value.old), str(value.new)];
-  if (old !== undefined && now !== undefined) return `${exp}: ${old} -> ${now}`;
-  if (now !== undefined) return `${exp}: ${now}`;
-  return `${exp} (read): ${str(value.value) ?? '?'}`;
+export function watchText(r: Stop): string {
+  const w = r.watch;
+  const exp = w?.exp ?? 'watched value';
+  if (w?.old !== undefined && w.new !== undefined) return `${exp}: ${w.old} -> ${w.new}`;
+  if (w?.new !== undefined) return `${exp}: ${w.new}`;
+  return `${exp} (read): ${w?.value ?? '?'}`;
 }
 
 export class StopRouter {
   readonly endings: Endings;
 
   constructor(private readonly mi: MiCommands, private readonly breakpoints: Breakpoints, private readonly exceptions: ExceptionBreakpoints,
-    private readonly modules: ModuleSymbols, private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined>; uml?: boolean }) {
+    private readonly modules: ModuleSymbols, private readonly o: { stopOnEntry: boolean; panicHint?: () => Promise<string | undefined>; endingHooks?: boolean }) {
     this.endings = new Endings(mi);
   }
 
@@ -45,16 +40,16 @@ export class StopRouter {
   /** The exception filters' breakpoints and the internal ones that tell how UML ends. */
   async arm(): Promise<void> {
     await this.exceptions.apply();
-    if (this.o.uml) await this.endings.arm();
+    if (this.o.endingHooks) await this.endings.arm();
   }
 
-  async route(r: MiRecord): Promise<StopAction> {
+  async route(r: Stop): Promise<StopAction> {
     // gdb can repeat the key (function-finished and breakpoint-hit at once): the breakpoint decides.
-    const reasons = reasonsOf(r);
+    const reasons = r.reasons;
     const reason = reasons.find((x) => x === 'breakpoint-hit' || WATCH_REASONS.has(x)) ?? reasons[0] ?? '';
-    const thread = Number(str(r.results['thread-id']) ?? 1);
+    const thread = r.threadId;
     if (reason === 'breakpoint-hit') {
-      const num = Number(str(r.results.bkptno));
+      const num = r.bkptno ?? 0;
       const hook = this.modules.hookOf(num);
       if (hook) {
         // A module is being loaded (before its init runs) or freed: its symbols follow, unseen.
@@ -63,7 +58,7 @@ export class StopRouter {
       }
       if (this.endings.isHook(num)) {
         // UML ends (or reboots: it re-executes itself and gdb follows): the session says why.
-        const ending = await this.endings.onHook(num, thread, tuple(r.results.frame));
+        const ending = await this.endings.onHook(num, thread, r.frame);
         if (ending.kind !== 'reboot' && ending.kind !== 'mconsole-reboot') return { continue: true };
         // A new boot follows (its end overwrites this one): hit counts and modules start over.
         this.breakpoints.resetHits();
@@ -78,22 +73,22 @@ export class StopRouter {
         if (!ex) return { continue: true };  // its filter is off
         return { show: { reason: 'exception', text: ex.text } };
       }
-      if (!this.breakpoints.countHit(num)) return { stepOff: str(tuple(r.results.frame)?.addr) };
-      const entry = str(r.results.disp) === 'del' && this.o.stopOnEntry;
+      if (!this.breakpoints.countHit(num)) return { stepOff: r.frame.addr };
+      const entry = r.temporary && this.o.stopOnEntry;
       return { show: { reason: entry ? 'entry' : 'breakpoint', hitBreakpointIds: [num] } };
     }
     if (WATCH_REASONS.has(reason)) {
-      const num = Number(str(watchpointOf(r).number));
+      const num = r.watch?.number ?? 0;
       if (!this.breakpoints.countHit(num)) return { continue: true };
       return { show: { reason: 'data breakpoint', text: watchText(r), hitBreakpointIds: [num] } };
     }
     if (reason === 'end-stepping-range' || reason === 'function-finished') return { show: { reason: 'step' } };
     if (reason === 'signal-received') {
-      const sig = str(r.results['signal-name']);
+      const sig = r.signal?.name;
       // After every panic UML aborts itself (os_dump_core): no news, whatever the filters; the
       // session's end says why.
       if (sig === 'SIGABRT' && await this.endings.abortAfterPanic({ thread, frame: 0 })) return { continue: true };
-      if (sig !== 'SIGINT' && sig !== '0') return { show: { reason: 'exception', text: `${sig}: ${str(r.results['signal-meaning']) ?? ''}` } };
+      if (sig !== 'SIGINT' && sig !== '0') return { show: { reason: 'exception', text: `${sig}: ${r.signal?.meaning ?? ''}` } };
       return { show: { reason: 'pause' } };
     }
     return { show: { reason: reason || 'pause' } };

@@ -6,7 +6,7 @@ import { Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, ThreadEntry } from '../gdb/commands';
 import { KernelTask, TaskState } from '../gdb/kernelPython';
-import { str, tuple } from '../gdb/mi';
+import type { KernelModel } from '../targets/target';
 
 /** DAP thread ids of tasks that are not running: this base plus the pid. */
 export const TASK_THREAD_BASE = 1_000_000;
@@ -40,15 +40,18 @@ export function taskThreads(tasks: KernelTask[], current: bigint | undefined, ho
 
 export class TaskThreads {
   private tasks = new Map<number, KernelTask>();   // DAP thread id -> task, for this stop
-  private queue: Promise<unknown> = Promise.resolve();
   private failed = false;
 
-  /** remote: a kernel in QEMU, whose gdb threads are virtual CPUs and whose current task is per-CPU. */
-  constructor(private readonly mi: MiCommands, private readonly warn: (m: string) => void = () => undefined, private readonly remote = false) {}
+  /**
+   * exclusive: the runtime's one queue, which task contexts share with every interrupt and
+   * resume; model: where the kernel keeps its running task, and what gdb's threads are.
+   */
+  constructor(private readonly mi: MiCommands, private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>,
+    private readonly model: Pick<KernelModel, 'currentTask' | 'cpuThreads'>, private readonly warn: (m: string) => void = () => undefined) {}
 
   /** The task running on (virtual) CPU 0: UML's cpu_tasks; x86's per-CPU current_task (SMP, then UP). */
   private async current(): Promise<bigint> {
-    const exprs = this.remote ? ['*(void **)((unsigned long)&current_task + __per_cpu_offset[0])', '(void *)current_task'] : ['cpu_tasks[0].task'];
+    const exprs = this.model.currentTask;
     for (const [i, e] of exprs.entries()) {
       try { return BigInt(/0x[0-9a-f]+/.exec(await this.mi.dataEvaluateExpression(e))?.[0] ?? '0'); } catch (err) { if (i === exprs.length - 1) throw err; }
     }
@@ -63,8 +66,8 @@ export class TaskThreads {
 
   /** Thread 1's frame `level` as gdb numbers it now: its pc and function. */
   private async topFrame(level = 0): Promise<string | undefined> {
-    const f = tuple((await this.mi.stackListFrames(1, level, level).catch(() => []))[0]);
-    return f ? `${str(f.addr)} ${str(f.func)}` : undefined;
+    const f = (await this.mi.stackListFrames(1, level, level).catch(() => []))[0];
+    return f ? `${f.addr} ${f.func}` : undefined;
   }
 
   /** How many frames gdb now shows above the running task's top frame at the stop (0 to 3). */
@@ -87,7 +90,7 @@ export class TaskThreads {
     }
     this.tasks.clear();
     for (const t of tasks) if (t.addr !== current) this.tasks.set(TASK_THREAD_BASE + t.pid, t);
-    return taskThreads(tasks, current, hosts.length ? hosts : [{ id: 1, targetId: '' }], this.remote);
+    return taskThreads(tasks, current, hosts.length ? hosts : [{ id: 1, targetId: '' }], this.model.cpuThreads);
   }
 
   /**
@@ -115,11 +118,6 @@ export class TaskThreads {
         this.shiftKnown = true;
       }
     };
-    const r = this.queue.then(run, run);
-    this.queue = r.catch(() => undefined);
-    return r;
+    return this.exclusive(run);
   }
-
-  /** Resolves when no task context is in the registers (before the guest may resume). */
-  idle(): Promise<unknown> { return this.queue; }
 }

@@ -3,6 +3,7 @@
 import { MiRecord, MiTuple, MiValue, list, miQuote, str, tuple } from './mi';
 import { setArgsCommand } from './gdbinit';
 import { KernelModule, KernelTask, parseModules, parseTasks } from './kernelPython';
+import { BreakpointInfo, Frame, breakpointRecord, frameRecord } from './records';
 
 /** What sends MI commands: the Gdb process, or a scripted stream in tests. */
 export interface MiChannel {
@@ -14,7 +15,7 @@ export interface MiChannel {
 /** A thread and a frame level: where expressions are evaluated. */
 export interface Where { thread: number; frame: number }
 
-export interface Bkpt { number: number; raw: MiTuple }
+export interface Bkpt { number: number; info: BreakpointInfo }
 export interface BreakInsert { location: string; condition?: string; temporary?: boolean; hardware?: boolean }
 export interface ThreadEntry { id: number; targetId: string }
 export interface FrameVariable { name: string; type: string; value?: string; arg: boolean }
@@ -76,8 +77,8 @@ export class MiCommands {
 
   async breakInsert(b: BreakInsert): Promise<Bkpt> {
     const r = await this.ch.send(breakInsertCommand({ ...b, hardware: b.hardware ?? this.hardwareBreakpoints }));
-    const raw = tuple(r.results.bkpt) ?? {};
-    return { number: Number(str(raw.number)), raw };
+    const info = breakpointRecord(tuple(r.results.bkpt) ?? {});
+    return { number: info.number, info };
   }
 
   async breakDelete(numbers: number[]): Promise<void> {
@@ -110,14 +111,10 @@ export class MiCommands {
     });
   }
 
-  async stackListFrames(thread: number, low: number, high: number): Promise<MiValue[]> {
+  async stackListFrames(thread: number, low: number, high: number): Promise<Frame[]> {
     const shift = thread === 1 ? this.frameShift : 0;
-    const frames = list((await this.ch.send(`-stack-list-frames${threadArg(thread)} ${low + shift} ${high + shift}`)).results.stack);
-    if (!shift) return frames;
-    return frames.map((f) => {
-      const t = tuple(f) ?? {};
-      return { ...t, level: String(Number(str(t.level) ?? shift) - shift) };
-    });
+    const frames = list((await this.ch.send(`-stack-list-frames${threadArg(thread)} ${low + shift} ${high + shift}`)).results.stack).map(frameRecord);
+    return shift ? frames.map((f) => ({ ...f, level: (f.level ?? shift) - shift })) : frames;
   }
 
   async stackListVariables(where: Where): Promise<FrameVariable[]> {
@@ -188,8 +185,8 @@ export class MiCommands {
   /** A watchpoint (hardware where the host allows): write (watch), read (rwatch), readWrite (awatch). */
   async breakWatch(expr: string, kind: WatchKind): Promise<Bkpt> {
     const r = await this.ch.send(`-break-watch${kind === 'read' ? ' -r' : kind === 'readWrite' ? ' -a' : ''} ${miQuote(expr)}`);
-    const raw = tuple(r.results.wpt) ?? tuple(r.results['hw-rwpt']) ?? tuple(r.results['hw-awpt']) ?? {};
-    return { number: Number(str(raw.number)), raw };
+    const info = breakpointRecord(tuple(r.results.wpt) ?? tuple(r.results['hw-rwpt']) ?? tuple(r.results['hw-awpt']) ?? {});
+    return { number: info.number, info };
   }
 
   /** gdb's type of breakpoint `num`: "breakpoint", "hw watchpoint", "watchpoint" (software)... */

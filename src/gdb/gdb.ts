@@ -3,6 +3,7 @@ import { EventEmitter } from 'events';
 import { execa, type ResultPromise } from 'execa';
 import type { Readable, Writable } from 'stream';
 import { MiReader, MiRecord, str } from './mi';
+import { GdbEvent, gdbEvent } from './records';
 import type { MiChannel } from './commands';
 import { findExecutable } from '../uml/host';
 
@@ -77,6 +78,12 @@ export class Gdb extends EventEmitter implements MiChannel {
       if (stdoutEnded) done();
       else { proc.stdout!.once('end', done); setTimeout(done, 200); }
     });
+  }
+
+  /** gdb's asynchronous records (a stop, the inferior's pid, a breakpoint's change, text), typed. */
+  onEvent(listener: (e: GdbEvent) => void): void {
+    const follow = (r: MiRecord) => { const e = gdbEvent(r); if (e) listener(e); };
+    for (const kind of ['exec', 'notify', 'stream']) this.on(kind, follow);
   }
 
   static start(o: GdbStartOptions): Gdb {

@@ -5,6 +5,7 @@ import { breakInsertCommand as miBreakInsert } from '../../src/gdb/commands';
 
 const breakInsertCommand = (spec: BreakpointSpec, temporary = false) => miBreakInsert(breakInsertOf(spec, temporary));
 import { parseMiLine, tuple } from '../../src/gdb/mi';
+import { breakpointRecord, frameRecord } from '../../src/gdb/records';
 
 test('hit conditions: how many hits to ignore', () => {
   assert.deepStrictEqual(parseHitCondition('3'), { ignore: 2 });
@@ -28,13 +29,13 @@ test('log messages split into text and expressions', () => {
 
 test('gdb breakpoint records become DAP breakpoints (pending, multiple locations)', () => {
   const ok = tuple(parseMiLine('^done,bkpt={number="3",type="breakpoint",addr="0x1",file="fs/proc/cmdline.c",fullname="/k/fs/proc/cmdline.c",line="9"}').results.bkpt)!;
-  assert.deepStrictEqual(toDap(ok, 3), { id: 3, verified: true, line: 9, source: { path: '/k/fs/proc/cmdline.c' }, instructionReference: '0x1' });
+  assert.deepStrictEqual(toDap(breakpointRecord(ok)), { id: 3, verified: true, line: 9, source: { path: '/k/fs/proc/cmdline.c' }, instructionReference: '0x1' });
   const pend = tuple(parseMiLine('^done,bkpt={number="4",type="breakpoint",addr="<PENDING>",pending="nosuch_fn",times="0"}').results.bkpt)!;
-  const p = toDap(pend, 4);
+  const p = toDap(breakpointRecord(pend));
   assert.strictEqual(p.verified, false);
   assert.match(p.message!, /nosuch_fn/);
   const multi = tuple(parseMiLine('^done,bkpt={number="5",addr="<MULTIPLE>",locations=[{number="5.1",addr="0x2",fullname="/k/a.h",line="12"},{number="5.2",fullname="/k/a.h",line="12"}]}').results.bkpt)!;
-  assert.strictEqual(toDap(multi, 5).line, 12);
-  assert.strictEqual(toDap(multi, 5).instructionReference, '0x2', 'the first location\'s address');
+  assert.strictEqual(toDap(breakpointRecord(multi)).line, 12);
+  assert.strictEqual(toDap(breakpointRecord(multi)).instructionReference, '0x2', 'the first location\'s address');
   assert.strictEqual(p.instructionReference, undefined);
 });

@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { GdbError } from '../../src/gdb/gdb';
 import { MiCommands } from '../../src/gdb/commands';
 import { MiRecord, parseMiLine, tuple } from '../../src/gdb/mi';
+import { breakpointRecord, frameRecord } from '../../src/gdb/records';
 import { Breakpoints, toDap } from '../../src/debug/breakpoints';
 import { scripted } from '../support/scriptedGdb';
 
@@ -81,11 +82,11 @@ test('=breakpoint-modified: a pending breakpoint turning verified is news, a hit
   const [pending] = await bps.setFunctions([{ name: 'mymod_init' }]);
   assert.strictEqual(pending.verified, false);
   const resolved = tuple(parseMiLine('=breakpoint-modified,bkpt={number="3",type="breakpoint",addr="0x7f001000",func="mymod_init",fullname="/k/mymod.c",line="12",times="0"}').results.bkpt)!;
-  const changed = bps.modified(3, toDap(resolved, 3));
+  const changed = bps.modified(3, toDap(breakpointRecord(resolved)));
   assert.deepStrictEqual(changed, { id: 3, verified: true, line: 12, source: { path: '/k/mymod.c' }, instructionReference: '0x7f001000' });
   const hit = tuple(parseMiLine('=breakpoint-modified,bkpt={number="3",type="breakpoint",addr="0x7f001000",func="mymod_init",fullname="/k/mymod.c",line="12",times="1"}').results.bkpt)!;
-  assert.strictEqual(bps.modified(3, toDap(hit, 3)), undefined, 'a hit only changes the count');
-  assert.strictEqual(bps.modified(99, toDap(hit, 99)), undefined, 'not one of ours (the panic breakpoint)');
+  assert.strictEqual(bps.modified(3, toDap(breakpointRecord(hit))), undefined, 'a hit only changes the count');
+  assert.strictEqual(bps.modified(99, toDap({ ...breakpointRecord(hit), number: 99 })), undefined, 'not one of ours (the panic breakpoint)');
 });
 
 test('a KVM guest: breakpoints are hardware ones, and a fifth one says the 4 debug registers are taken', async () => {

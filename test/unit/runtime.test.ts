@@ -5,10 +5,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { UmlRuntime } from '../../src/debug/runtime';
+import { Runtime } from '../../src/debug/runtime';
 import { StepOff, gdbProbe } from '../../src/debug/stepOff';
-import { LaunchPlan } from '../../src/targets/uml/plans';
-import { MiRecord, str } from '../../src/gdb/mi';
+import { UmlPlan } from '../../src/targets/uml/plans';
+import { UmlTarget } from '../../src/targets/uml/umlTarget';
+import type { Stop } from '../../src/gdb/records';
 import { Gdb } from '../../src/gdb/gdb';
 import { ScriptedGdb, scripted } from '../support/scriptedGdb';
 
@@ -17,13 +18,13 @@ const STOPPED_SIGINT = '*stopped,reason="signal-received",signal-name="SIGINT",t
 /** An attached runtime (no kernel process involved) over a scripted gdb; `more` answers first. */
 async function attached(more: (c: string, t: number, g: ScriptedGdb) => boolean = () => false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-unit-'));
-  const plan: LaunchPlan = {
-    mode: 'attach', attachPid: 2 ** 22 + 1, kernel: { kernel: '/nonexistent/linux', buildDir: dir }, umid: 'unit', umlDir: dir,
+  const plan: UmlPlan = {
+    mode: 'attach', attachPid: 2 ** 22 + 1, kernel: { kernel: '/nonexistent/linux', buildDir: dir }, id: 'unit', umid: 'unit', umlDir: dir,
     gdbPath: 'gdb', args: [], gdbinitPath: path.join(dir, 's', 'gdbinit'), gdbinitText: '', sessionDir: path.join(dir, 's'), indexCacheDir: path.join(dir, 'idx'),
     console: 'internalConsole', stopOnEntry: false,
   };
   let proc!: ScriptedGdb;
-  const rt = new UmlRuntime(plan, () => undefined, {
+  const rt = new Runtime(new UmlTarget(plan), () => undefined, {
     stopTimeoutMs: 200,
     startGdb: () => {
       const s = scripted((c, t, g) => {
@@ -36,10 +37,9 @@ async function attached(more: (c: string, t: number, g: ScriptedGdb) => boolean 
       return s.gdb as Gdb;
     },
   });
-  const stops: MiRecord[] = [];
-  rt.on('stopped', (r: MiRecord) => stops.push(r));
-  await rt.start();
-  await rt.attach();
+  const stops: Stop[] = [];
+  rt.on('stopped', (r: Stop) => stops.push(r));
+  await rt.start();  // the UML target attaches once the kernel is loaded
   await rt.resume(() => rt.mi.execContinue());
   assert.strictEqual(rt.state, 'running');
   const done = async () => { await rt.dispose(); fs.rmSync(dir, { recursive: true, force: true }); };
@@ -61,7 +61,7 @@ test('a pause then a breakpoint change: the user sees the stop, the change runs 
     await tick();
     assert.deepStrictEqual(seen, ['stopped']);
     assert.strictEqual(stops.length, 1, 'the user\'s SIGINT stop is shown');
-    assert.strictEqual(str(stops[0].results['signal-name']), 'SIGINT');
+    assert.strictEqual(stops[0].signal?.name, 'SIGINT');
     assert.strictEqual(rt.state, 'stopped');
     assert.strictEqual(proc.commands.filter((c) => c === '-exec-interrupt').length, 1);
     assert.strictEqual(proc.commands.lastIndexOf('-exec-continue'), proc.commands.indexOf('-exec-continue'), 'nothing resumed the guest');
@@ -78,7 +78,7 @@ test('an interrupt that fails: the change fails with gdb\'s words, and the next 
     proc.write('*stopped,reason="breakpoint-hit",bkptno="2",thread-id="1",frame={addr="0x6014bf68",func="cmdline_proc_show"}');
     await tick();
     assert.strictEqual(stops.length, 1);
-    assert.strictEqual(str(stops[0].results.reason), 'breakpoint-hit');
+    assert.deepStrictEqual(stops[0].reasons, ['breakpoint-hit']);
   } finally { await done(); }
 });
 
@@ -121,8 +121,8 @@ test('stepping off a breakpoint: a re-executed trap at the same address is stepp
   try {
     // The session's glue: each stop goes to the step off first; the rest are the user's.
     const off = new StepOff(gdbProbe(rt.mi), () => rt.resumes);
-    const shown: MiRecord[] = [];
-    rt.on('stopped', (r: MiRecord) => void off.next(r).then(async (more) => { if (more) await rt.resume(() => more(rt.mi)); else shown.push(r); }));
+    const shown: Stop[] = [];
+    rt.on('stopped', (r: Stop) => void off.next(r).then(async (more) => { if (more) await rt.resume(() => more(rt.mi)); else shown.push(r); }));
     proc.write('*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",thread-id="1",frame={addr="0x6014bf68"}');
     await tick();
     assert.strictEqual(rt.state, 'stopped');

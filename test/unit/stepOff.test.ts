@@ -4,15 +4,18 @@ import { test } from 'node:test';
 import * as assert from 'assert';
 import { MiCommands } from '../../src/gdb/commands';
 import { parseMiLine } from '../../src/gdb/mi';
-import { Plan, Probe, ResumeKind, StepOff, breakpointPc, decide, reasonsOf } from '../../src/debug/stepOff';
+import { stopRecord } from '../../src/gdb/records';
+import { Plan, Probe, ResumeKind, StepOff, breakpointPc, decide } from '../../src/debug/stepOff';
 import { scripted } from '../support/scriptedGdb';
 
 const A = '0x6014bf68';
+/** A *stopped line as the runtime hands it on. */
+const stop = (line: string) => stopRecord(parseMiLine(line));
 const frame = (addr: string, func = 'cmdline_proc_show', line: string | undefined = '9') =>
   `frame={addr="${addr}",func="${func}",args=[]${line ? `,file="fs/proc/cmdline.c",fullname="/k/fs/proc/cmdline.c",line="${line}"` : ''}}`;
-const hit = (addr = A, more = '') => parseMiLine(`*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",${more}${frame(addr)},thread-id="1",stopped-threads="all"`);
-const stepped = (addr: string, func?: string, line?: string) => parseMiLine(`*stopped,reason="end-stepping-range",${frame(addr, func, line)},thread-id="1",stopped-threads="all"`);
-const signal = parseMiLine(`*stopped,reason="signal-received",signal-name="SIGINT",signal-meaning="Interrupt",${frame('0x60031234', 'hard_handler', undefined)},thread-id="1"`);
+const hit = (addr = A, more = '') => stop(`*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",${more}${frame(addr)},thread-id="1",stopped-threads="all"`);
+const stepped = (addr: string, func?: string, line?: string) => stop(`*stopped,reason="end-stepping-range",${frame(addr, func, line)},thread-id="1",stopped-threads="all"`);
+const signal = stop(`*stopped,reason="signal-received",signal-name="SIGINT",signal-meaning="Interrupt",${frame('0x60031234', 'hard_handler', undefined)},thread-id="1"`);
 
 const plan = (kind: ResumeKind): Plan => ({ kind, thread: 1, stopThread: 1, from: { pc: A, func: 'cmdline_proc_show' }, sp: 0x7000n, again: 0 });
 const probe = (sp: bigint | undefined, callers: string[] = []): Probe & { asked: number } => {
@@ -63,7 +66,7 @@ test('a step derailed into UML\'s signal handler is finished back to where the s
   assert.strictEqual(await decide({ ...plan('next'), sp: undefined }, inHandler, derailed), 'unwind');
   assert.strictEqual(await decide(plan('step'), inHandler, derailed), 'unwind');
   // Finished out of the handler: back in the function (or on the breakpoint itself): step again.
-  const back = parseMiLine(`*stopped,${frame('0x6014bf70')},thread-id="1"`);
+  const back = stop(`*stopped,${frame('0x6014bf70')},thread-id="1"`);
   assert.strictEqual(await decide({ ...plan('next'), phase: 'unwind' }, back, derailed), 'again');
   assert.strictEqual(await decide({ ...plan('next'), phase: 'unwind' }, hit(), derailed), 'again');
   assert.strictEqual(await commandOf(await decide({ ...plan('next'), phase: 'unwind' }, hit('0x6014bf80'), derailed)), 'user', 'another breakpoint on the way');
@@ -81,9 +84,9 @@ test('finish: still in the function, finish it; the breakpoint was on its return
 test('a stop on a breakpoint is one to step off; a temporary breakpoint is gone; gdb may give two reasons', () => {
   assert.strictEqual(breakpointPc(hit()), A);
   assert.strictEqual(breakpointPc(stepped(A)), undefined);
-  assert.strictEqual(breakpointPc(parseMiLine(`*stopped,reason="breakpoint-hit",disp="del",bkptno="1",${frame(A)},thread-id="1"`)), undefined);
-  const both = parseMiLine(`*stopped,reason="function-finished",reason="breakpoint-hit",disp="keep",bkptno="3",${frame('0x6014bf90')},thread-id="1"`);
-  assert.deepStrictEqual(reasonsOf(both), ['function-finished', 'breakpoint-hit']);
+  assert.strictEqual(breakpointPc(stop(`*stopped,reason="breakpoint-hit",disp="del",bkptno="1",${frame(A)},thread-id="1"`)), undefined);
+  const both = stop(`*stopped,reason="function-finished",reason="breakpoint-hit",disp="keep",bkptno="3",${frame('0x6014bf90')},thread-id="1"`);
+  assert.deepStrictEqual(both.reasons, ['function-finished', 'breakpoint-hit']);
   assert.strictEqual(breakpointPc(both), '0x6014bf90');
 });
 
@@ -128,8 +131,8 @@ test('StepOff: a next derailed into the signal handler: finish out of it, next a
   assert.strictEqual(await off.next(stepped('0x6014bf6c')), undefined);  // stopped by a step, not on a breakpoint
   await run(await off.begin('next', 1));
   assert.strictEqual(p.asked, 0);
-  for (const stop of [stepped('0x60034899', 'hard_handler', '192'), parseMiLine(`*stopped,${frame('0x6014bf6c')},thread-id="1"`)]) {
-    const more = await off.next(stop);
+  for (const s of [stepped('0x60034899', 'hard_handler', '192'), stop(`*stopped,${frame('0x6014bf6c')},thread-id="1"`)]) {
+    const more = await off.next(s);
     assert.ok(more);
     await run(more);
   }

@@ -1,6 +1,8 @@
 // The architecture's walls, read from the sources: the debug adapter (src/debugAdapter.ts) and
 // the Kconfig language server (src/kconfigServer.ts), with everything they import, never import
-// vscode, and no MI text is written outside src/gdb/.
+// vscode, no MI text is written outside src/gdb/, and the layers keep their order: targets/ (what
+// is debugged) never imports debug/ (the DAP face) or vscode, debug/ reads no raw MI and uses
+// only the targets' public files.
 import { test } from 'node:test';
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -63,4 +65,37 @@ test('no MI command text outside src/gdb/', () => {
   };
   walk(SRC);
   assert.deepStrictEqual(offenders, []);
+});
+
+/** Every .ts file under src/<dir>, with the files it imports (resolved, relative to src/). */
+function importGraph(dir: string): Array<{ file: string; imports: string[] }> {
+  const out: Array<{ file: string; imports: string[] }> = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.ts')) out.push({ file: path.relative(SRC, p), imports: importsOf(p).map((s) => (resolve(p, s) ? path.relative(SRC, resolve(p, s)!) : s)) });
+    }
+  };
+  walk(path.join(SRC, dir));
+  return out;
+}
+
+test('targets/ never imports debug/ or vscode', () => {
+  const files = importGraph('targets');
+  assert.ok(files.length >= 10, `the walk found targets/ (${files.length} files)`);
+  const offenders = files.flatMap((f) => f.imports.filter((i) => i === 'vscode' || i.startsWith('debug/')).map((i) => `${f.file} -> ${i}`));
+  assert.deepStrictEqual(offenders, []);
+});
+
+test('debug/ uses only the targets\' public files and reads no raw MI (gdb/mi.ts stays in src/gdb/)', () => {
+  const PUBLIC = ['targets/target.ts', 'targets/launch.ts', 'targets/config.ts', 'targets/consoleTerminal.ts', 'targets/sessionFiles.ts'];
+  const files = importGraph('debug');
+  assert.ok(files.length >= 20, `the walk found debug/ (${files.length} files)`);
+  const offenders = files.flatMap((f) => f.imports
+    .filter((i) => (i.startsWith('targets/') && !PUBLIC.includes(i)) || i === 'gdb/mi.ts')
+    .map((i) => `${f.file} -> ${i}`));
+  assert.deepStrictEqual(offenders, []);
+  // The check itself sees such imports: the runtime reaches the targets through their public files.
+  assert.ok(files.find((f) => f.file === 'debug/runtime.ts')!.imports.includes('targets/target.ts'));
 });

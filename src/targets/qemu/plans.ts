@@ -1,15 +1,25 @@
-// Launch and attach plans for a kernel in QEMU: the same LaunchPlan the UML path uses, with a
-// remote target instead of a UML process (no umid directory, no command line of its own).
+// Launch and attach plans for a kernel in QEMU: a gdbstub to connect to, and QEMU's command line
+// when the session starts QEMU itself.
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
-import { LaunchPlan, HELPER_FILE } from '../uml/plans';
+import { HELPER_FILE } from '../sessionFiles';
+import type { TargetPlan } from '../target';
 import { ConfigError } from '../../uml/cmdline';
 import { cacheDir, findExecutable } from '../../uml/host';
 import { gdbMissing } from '../../gdb/gdb';
 import { remoteGdbinit } from '../../gdb/gdbinit';
 import { QemuLaunchArguments, RemoteAttachArguments } from '../config';
-import { checkQemuBlock, checkVmlinux, parseTarget, qemuArgs } from './qemuArgs';
+import { QemuLaunchBlock } from '../config';
+import { RemoteTarget, checkQemuBlock, checkVmlinux, parseTarget, qemuArgs } from './qemuArgs';
+
+/** A kernel in QEMU behind its gdbstub. */
+export interface QemuPlan extends TargetPlan, RemoteTarget {
+  /** The terminal's tty: QEMU's serial console. */
+  consoleTty?: string;
+  /** What QEMU's command line is made of, to bind the terminal's tty into it. */
+  block?: QemuLaunchBlock;
+  port?: number;
+}
 
 /** A free TCP port on 127.0.0.1 for QEMU's gdbstub. */
 export function freePort(): Promise<number> {
@@ -31,39 +41,39 @@ function common(kernelArg: string | undefined, cwd: string | undefined, gdbPath:
 }
 
 /** launch with a "qemu" block: the adapter starts QEMU (stopped, -S) and ends it at Stop. */
-export function makeQemuLaunchPlan(a: QemuLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole', port: number): LaunchPlan {
+export function makeQemuLaunchPlan(a: QemuLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole', port: number): QemuPlan {
   const id = `qemu-${port}-${Date.now().toString(36)}`;
   const c = common(a.kernel, a.cwd, a.gdbPath, id);
   const q = checkQemuBlock(a.qemu, c.abs);
   const address = `127.0.0.1:${port}`;
   const hw = q.accel === 'kvm';
   return {
-    mode: 'launch', kernel: c.kernel, umid: id, umlDir: path.join(os.homedir(), '.uml'), gdbPath: c.gdb, cwd: a.cwd, args: [],
+    mode: 'launch', kernel: c.kernel, id, gdbPath: c.gdb, cwd: a.cwd,
     gdbinitPath: path.join(c.sessionDir, 'gdbinit'), sessionDir: c.sessionDir, indexCacheDir: c.indexCacheDir,
     gdbinitText: remoteGdbinit({ kernel: c.kernel.kernel, buildDir: c.kernel.buildDir, gdbScripts: c.kernel.gdbScripts, indexCacheDir: c.indexCacheDir, setupCommands: a.setupCommands, address, hardwareBreakpoints: hw, helperScript: path.join(c.sessionDir, HELPER_FILE) }),
     console: consoleMode, stopOnEntry: !!a.stopOnEntry,
     // The console's tty is known once the terminal exists: withQemuConsole completes the arguments.
-    remote: { address, hardwareBreakpoints: hw, qemu: { command: q.qemuPath!, args: qemuArgs(q, port, 'stdio'), accel: q.accel ?? 'tcg' }, block: q, port },
+    address, hardwareBreakpoints: hw, qemu: { command: q.qemuPath!, args: qemuArgs(q, port, 'stdio'), accel: q.accel ?? 'tcg' }, block: q, port,
   };
 }
 
 /** The terminal's tty becomes QEMU's serial console. */
-export function withQemuConsole(plan: LaunchPlan, tty: string): LaunchPlan {
-  const r = plan.remote!;
-  return { ...plan, consoleTty: tty, remote: { ...r, qemu: { ...r.qemu!, args: qemuArgs(r.block!, r.port!, { tty }) } } };
+export function withQemuConsole(plan: QemuPlan, tty: string): QemuPlan {
+  if (!plan.qemu || !plan.block || plan.port === undefined) throw new Error('this plan does not start QEMU');
+  return { ...plan, consoleTty: tty, qemu: { ...plan.qemu, args: qemuArgs(plan.block, plan.port, { tty }) } };
 }
 
 /** attach with "target": gdb joins a gdbstub someone else started; Stop detaches. */
-export function makeRemoteAttachPlan(a: RemoteAttachArguments): LaunchPlan {
+export function makeRemoteAttachPlan(a: RemoteAttachArguments): QemuPlan {
   const address = parseTarget(a.target);
   const id = `remote-${address.replace(/[^\w]/g, '_')}`;
   const c = common(a.kernel, a.cwd, a.gdbPath, id);
   const hw = !!a.kvm;
   return {
-    mode: 'attach', kernel: c.kernel, umid: id, umlDir: path.join(os.homedir(), '.uml'), gdbPath: c.gdb, cwd: a.cwd, args: [],
+    mode: 'attach', kernel: c.kernel, id, gdbPath: c.gdb, cwd: a.cwd,
     gdbinitPath: path.join(c.sessionDir, 'gdbinit'), sessionDir: c.sessionDir, indexCacheDir: c.indexCacheDir,
     gdbinitText: remoteGdbinit({ kernel: c.kernel.kernel, buildDir: c.kernel.buildDir, gdbScripts: c.kernel.gdbScripts, indexCacheDir: c.indexCacheDir, setupCommands: a.setupCommands, address, hardwareBreakpoints: hw, helperScript: path.join(c.sessionDir, HELPER_FILE) }),
     console: 'internalConsole', stopOnEntry: false,
-    remote: { address, hardwareBreakpoints: hw },
+    address, hardwareBreakpoints: hw,
   };
 }

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'events';
 import * as path from 'path';
 import { execa } from 'execa';
-import { LaunchPlan, CONSOLE_FDS } from './plans';
+import { UmlPlan, CONSOLE_FDS } from './plans';
 import { killInstance, runningPid, isAlive } from '../../uml/host';
 import { mconsole, mconsoleSocket } from '../../uml/mconsole';
 
@@ -14,7 +14,7 @@ export class NoDebugRun extends EventEmitter {
   private ended = false;
   private pid: number | undefined;
 
-  constructor(readonly plan: LaunchPlan) { super(); }
+  constructor(readonly plan: UmlPlan) { super(); }
 
   async start(runInTerminal?: OpenTerminal): Promise<void> {
     const p = this.plan;

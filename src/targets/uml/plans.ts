@@ -8,47 +8,31 @@ import { checkKernel, KernelInfo } from '../../uml/kernelCheck';
 import { findExecutable, runningPid, cacheDir, isAlive, readCmdline, executableOf } from '../../uml/host';
 import { GdbinitInput, gdbinit } from '../../gdb/gdbinit';
 import { gdbMissing } from '../../gdb/gdb';
-import type { RemoteTarget } from '../qemu/qemuArgs';
-import type { QemuLaunchBlock } from '../config';
+import type { TargetPlan } from '../target';
+import { HELPER_FILE } from '../sessionFiles';
 
-export interface LaunchPlan {
-  /** launch: we start the kernel under gdb and end it; attach: gdb joins a running one and leaves it running. */
-  mode: 'launch' | 'attach';
+/** A UML kernel: a host process gdb starts (launch) or joins (attach). */
+export interface UmlPlan extends TargetPlan {
   attachPid?: number;
-  kernel: KernelInfo;
   umid: string;
   umlDir: string;
-  gdbPath: string;
-  cwd?: string;
-  env?: Record<string, string>;
+  /** The kernel's command line. */
   args: string[];
-  gdbinitPath: string;
-  gdbinitText: string;
-  sessionDir: string;
-  /** gdb's index cache (set in the gdbinit; warmed before gdb starts). */
-  indexCacheDir: string;
-  console: 'integratedTerminal' | 'internalConsole';
   /** integratedTerminal under gdb: the terminal's tty, which the kernel opens as its console. */
   consoleTty?: string;
   /** integratedTerminal under gdb, before the terminal exists: the command line waits for bindConsoleTty. */
   awaitingTty?: boolean;
-  stopOnEntry: boolean;
   /** What the kernel command line and the gdbinit are made of, to bind the tty without checking again. */
   cmdline?: Omit<KernelCmdlineInput, 'console'>;
   gdbinitInput?: Omit<GdbinitInput, 'args'>;
-  /** A kernel in QEMU behind its gdbstub instead of a UML process (src/qemu). */
-  remote?: RemoteTarget & { block?: QemuLaunchBlock; port?: number };
 }
 
 /** The terminal exists: its tty becomes the kernel's console. Pure; nothing is checked again. */
-export function bindConsoleTty(plan: LaunchPlan, tty: string): LaunchPlan {
+export function bindConsoleTty(plan: UmlPlan, tty: string): UmlPlan {
   if (!plan.awaitingTty || !plan.cmdline || !plan.gdbinitInput) throw new Error('this plan does not wait for a terminal');
   const args = kernelCmdline({ ...plan.cmdline, console: { kind: 'tty', path: tty } });
   return { ...plan, consoleTty: tty, awaitingTty: false, args, gdbinitText: gdbinit({ ...plan.gdbinitInput, args }) };
 }
-
-/** The adapter's kernel-aware gdb commands, written into the session directory. */
-export const HELPER_FILE = 'uml-kernel.py';
 
 /** Console fds handed to gdb as extra pipes (internalConsole). */
 export const CONSOLE_FDS = { inFd: 3, outFd: 4 };
@@ -71,7 +55,7 @@ export function rootfsKind(rootfs: string | undefined): RootfsKind {
  * terminal's tty as its console, so the plan waits for bindConsoleTty; without gdb (noDebug)
  * the kernel itself runs in the terminal.
  */
-export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): LaunchPlan {
+export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): UmlPlan {
   const cwd = a.cwd;
   const abs = (p: string) => (path.isAbsolute(p) ? p : path.resolve(cwd ?? process.cwd(), p));
   const mem = a.mem ?? DEFAULT_MEM;
@@ -105,7 +89,7 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
     setupCommands: a.setupCommands,
   };
   return {
-    mode: 'launch', kernel, umid, umlDir, gdbPath, cwd, env: a.env,
+    mode: 'launch', kernel, id: umid, umid, umlDir, gdbPath, cwd, env: a.env,
     args: awaitingTty ? [] : args,
     // Awaiting the tty: gdb can load the kernel already; the command line follows (`set args`).
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: gdbinit({ ...gdbinitInput, args: awaitingTty ? undefined : args }), sessionDir,
@@ -128,7 +112,7 @@ function requireGdb(gdbPath: string): void {
 }
 
 /** Attach to a running UML kernel, found by pid or umid. */
-export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
+export function makeAttachPlan(a: UmlAttachArguments): UmlPlan {
   const umlDir = a.umlDir ?? path.join(os.homedir(), '.uml');
   let pid = a.pid;
   let umid = a.umid;
@@ -157,7 +141,7 @@ export function makeAttachPlan(a: UmlAttachArguments): LaunchPlan {
     helperScript: path.join(sessionDir, HELPER_FILE),
   });
   return {
-    mode: 'attach', attachPid: pid, kernel, umid, umlDir, gdbPath, args: [],
+    mode: 'attach', attachPid: pid, kernel, id: umid, umid, umlDir, gdbPath, args: [],
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: text, sessionDir, indexCacheDir,
     console: 'internalConsole', stopOnEntry: false,
   };
