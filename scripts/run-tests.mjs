@@ -40,6 +40,9 @@ const files = nodeDirs.flatMap((d) => {
 // inlined code where a step starts) than 6.1.
 const SECOND_KERNEL = '6.12';
 const BOTH_KERNELS = ['cmdline', 'tasks', 'modules', 'exceptions', 'exceptionTable', 'timeTravel', 'restart', 'kunit', 'xsave', 'oneStop'];
+// The target-neutral specs (test/support/target.ts) run again on the other target: the x86_64
+// test kernel in QEMU, behind its gdbstub.
+const BOTH_TARGETS = ['cmdline', 'memory'];
 
 /** One run of node's test runner over `list`; adds its counts. */
 async function nodeTests(list, env = {}) {
@@ -59,6 +62,11 @@ if (nodeDirs.length) {
   if (again.length) {
     console.log(`# integration specs on the linux-source-${SECOND_KERNEL} test kernel: ${again.map((f) => f.split('/').pop()).join(' ')}`);
     await nodeTests(again, { UML_TEST_KERNEL_VERSION: SECOND_KERNEL });
+  }
+  const onQemu = files.filter((f) => f.includes(join('out', 'test', 'integration')) && BOTH_TARGETS.some((n) => f.endsWith(`/${n}.test.js`)));
+  if (onQemu.length) {
+    console.log(`# integration specs on the other target, a kernel in QEMU: ${onQemu.map((f) => f.split('/').pop()).join(' ')}`);
+    await nodeTests(onQemu, { UML_TEST_TARGET: 'qemu' });
   }
 }
 if (stages.includes('ui')) {
