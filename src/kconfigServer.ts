@@ -14,6 +14,7 @@ import { KconfigIndex, indexKconfig, parseKconfig, umlVariables } from './kconfi
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
 import { KCONFIG_KEYWORDS, Diagnostic, DocKind, OutlineNode, allDefinedSymbols, docKindOf, enablePlan, outline, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
 import { walkFilesSync } from './uml/treeWalk';
+import { KCONFIG_STATUS, KconfigInitOptions, KconfigStatusParams } from './shared/messages';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -36,18 +37,18 @@ function loadConfig(): void {
 function ensureIndex(): KconfigIndex | undefined {
   if (idx || !tree) return idx;
   if (!fs.existsSync(path.join(tree, 'Kconfig'))) {
-    void connection.sendNotification('umlKconfig/status', { text: `${tree} is not a kernel tree (no Kconfig): Kconfig features are off.` });
+    void connection.sendNotification(KCONFIG_STATUS, { text: `${tree} is not a kernel tree (no Kconfig): Kconfig features are off.` } satisfies KconfigStatusParams);
     return undefined;
   }
   const t0 = Date.now();
   idx = indexKconfig(tree);
   loadConfig();
-  void connection.sendNotification('umlKconfig/status', { text: `Kconfig: ${idx.symbols.size} symbols from ${idx.files.length} files in ${Date.now() - t0} ms${built.size ? `; values from ${path.join(buildDir || tree, '.config')}` : '; no .config (values are defaults)'}`, files: idx.files.length, symbols: idx.symbols.size, ms: Date.now() - t0 });
+  void connection.sendNotification(KCONFIG_STATUS, { text: `Kconfig: ${idx.symbols.size} symbols from ${idx.files.length} files in ${Date.now() - t0} ms${built.size ? `; values from ${path.join(buildDir || tree, '.config')}` : '; no .config (values are defaults)'}`, files: idx.files.length, symbols: idx.symbols.size, ms: Date.now() - t0 } satisfies KconfigStatusParams);
   return idx;
 }
 
 connection.onInitialize((params) => {
-  const o = (params.initializationOptions ?? {}) as { tree?: string; buildDir?: string };
+  const o = (params.initializationOptions ?? {}) as KconfigInitOptions;
   tree = o.tree ?? (params.rootUri ? toPath(params.rootUri) : '');
   buildDir = o.buildDir ? path.resolve(tree, o.buildDir) : '';
   return {

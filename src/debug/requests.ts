@@ -1,5 +1,6 @@
 // The requests that only read or set something through gdb (no run-state change): each maps its
 // arguments to a response body. The session dispatches them from this table.
+import { KERNEL_LOG_REQUEST, KernelLogArguments, KernelLogResponse } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Runtime } from './runtime';
 import { Breakpoints } from './breakpoints';
@@ -110,7 +111,7 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       return { targets: completionItems(await rt.mi.complete(query), strip) };
     },
     /** The guest's printk buffer (lx-dmesg), from record `after` on: the "Kernel Log" channel. */
-    umlKernelLog: async (a: { after?: number }) => {
+    [KERNEL_LOG_REQUEST]: async (a: KernelLogArguments): Promise<KernelLogResponse> => {
       rt.requireStopped('read the kernel log');
       if (!rt.plan.kernel.gdbScripts) throw new Error(`The kernel's gdb scripts are not built (no vmlinux-gdb.py next to ${rt.plan.kernel.kernel}): run \`make ARCH=um scripts_gdb\` in the kernel tree.`);
       const lines = (await rt.mi.consoleExec('lx-dmesg')).split('\n').filter((l) => l.length);

@@ -4,25 +4,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { KCONFIG_STATUS, KconfigInitOptions, KconfigStatusParams } from '../shared/messages';
+import { buildDirSetting } from '../config';
 
 export function registerKconfigServer(ctx: vscode.ExtensionContext): void {
   const folder = vscode.workspace.workspaceFolders?.find((f) => fs.existsSync(path.join(f.uri.fsPath, 'Kconfig')) && fs.existsSync(path.join(f.uri.fsPath, 'scripts', 'kconfig')));
   if (!folder) return;
   const module = ctx.asAbsolutePath(path.join('dist', 'kconfigServer.js'));
-  const buildDir = vscode.workspace.getConfiguration('umlKernelDebug', folder.uri).get<string>('buildDir', '');
+  const initializationOptions: KconfigInitOptions = { tree: folder.uri.fsPath, buildDir: buildDirSetting(folder) };
   const client = new LanguageClient('umlKconfig', 'Kconfig (UML Kernel Debug)', {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc },
   }, {
     // C and Makefiles too: hover and go to definition on CONFIG_ symbols.
     documentSelector: ['kconfig', 'kconfig-dotconfig', 'c', 'cpp', 'makefile'].map((language) => ({ scheme: 'file', language })),
-    initializationOptions: { tree: folder.uri.fsPath, buildDir },
+    initializationOptions,
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{.config,*/.config}')) },
   });
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, -1);
   status.text = '$(sync~spin) Kconfig: indexing';
   status.show();
-  client.onNotification('umlKconfig/status', (s: { text: string }) => {
+  client.onNotification(KCONFIG_STATUS, (s: KconfigStatusParams) => {
     status.text = '$(check) Kconfig';
     status.tooltip = s.text;
     setTimeout(() => status.hide(), 10000);

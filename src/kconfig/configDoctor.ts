@@ -7,12 +7,12 @@ import * as vscode from 'vscode';
 import { checkConfig } from './doctor';
 import { enableWithDependencies, fixConfig } from './fix';
 import { isKernelTree } from '../uml/kernelTree';
-import { abortSignalOf } from '../config';
+import { abortSignalOf, buildDirSetting } from '../config';
 import { umlTask } from '../tasks/taskProvider';
 import { FIX_COMMAND, xsaveTreeProblem } from '../hostcompat/xsaveFix';
 
 function configFileOf(folder: vscode.WorkspaceFolder): string {
-  const buildDir = vscode.workspace.getConfiguration('umlKernelDebug', folder.uri).get<string>('buildDir', '');
+  const buildDir = buildDirSetting(folder);
   return path.join(buildDir ? path.resolve(folder.uri.fsPath, buildDir) : folder.uri.fsPath, '.config');
 }
 

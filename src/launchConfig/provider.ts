@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { kernelBinaryIn } from '../uml/kernelTree';
 import { freshUmid } from '../uml/cmdline';
-import { umlDir } from '../config';
+import { umlDir, umlDirSetting } from '../config';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
 import { confirmXsave } from '../hostcompat/xsaveFix';
@@ -86,7 +86,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     if (!config.cwd && folder && config.request === 'launch') config.cwd = folder.uri.fsPath;
     // Known before the adapter starts, so the Instances view can tell which instance is ours.
     if (config.request === 'launch' && !config.umid) config.umid = freshUmid();
-    if (!config.umlDir && vscode.workspace.getConfiguration('umlKernelDebug').get<string>('umlDir')) config.umlDir = umlDir();
+    if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
     return config;
   }
 }

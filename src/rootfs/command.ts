@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { createRootfs, Recipe, RootfsOptions, RootfsResult } from './create';
 import { hostAptDefaults } from './distro';
 import { RootfsError } from './common';
-import { abortSignalOf } from '../config';
+import { abortSignalOf, rootfsSettings } from '../config';
 
 const RECIPES: Array<{ label: string; description: string; recipe: Recipe }> = [
   { label: 'BusyBox', description: 'offline, from the host\'s busybox-static; seconds', recipe: 'busybox' },
@@ -21,10 +21,10 @@ async function askOptions(): Promise<RootfsOptions | undefined> {
   const o: Partial<RootfsOptions> = { recipe: pick.recipe };
   if (pick.recipe === 'debian') {
     const d = hostAptDefaults();
-    const cfg = vscode.workspace.getConfiguration('umlKernelDebug.rootfs');
-    o.suite = await vscode.window.showInputBox({ title: 'Debian suite', value: cfg.get<string>('debianSuite') || d.suite });
+    const cfg = rootfsSettings();
+    o.suite = await vscode.window.showInputBox({ title: 'Debian suite', value: cfg.debianSuite || d.suite });
     if (!o.suite) return undefined;
-    o.mirror = await vscode.window.showInputBox({ title: 'Debian mirror', value: cfg.get<string>('debianMirror') || d.mirror });
+    o.mirror = await vscode.window.showInputBox({ title: 'Debian mirror', value: cfg.debianMirror || d.mirror });
     if (!o.mirror) return undefined;
   } else if (pick.recipe === 'alpine' || pick.recipe === 'tarball') {
     const how = pick.recipe === 'alpine' ? await vscode.window.showQuickPick(['Local file...', 'URL...'], { title: 'Alpine minirootfs' }) : 'Local file...';

@@ -25,7 +25,7 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
   trace?: boolean;
-  /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/qemu); "kernel" is then the vmlinux. */
+  /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/targets/qemu); "kernel" is then the vmlinux. */
   qemu?: QemuLaunchBlock;
 }
 
@@ -80,3 +80,90 @@ export interface RemoteAttachArguments {
   /** The guest runs under KVM: use hardware breakpoints. */
   kvm?: boolean;
 }
+
+/** Read by the extension host before the adapter starts (launchConfig/rebuild.ts); the adapter ignores it. */
+export interface HostLaunchArguments {
+  rebuild?: 'ifChanged' | 'never';
+}
+
+// The attributes as data. The compiler holds the table against the interfaces above (an
+// attribute added to or dropped from one fails to compile here, as does a wrong JSON type, a
+// default of the wrong type or a value of a string union left out of its enum); a unit test
+// (launchSchema) holds package.json's configurationAttributes against the table.
+
+type DapBase = keyof DebugProtocol.LaunchRequestArguments | keyof DebugProtocol.AttachRequestArguments;  // noDebug, __restart: VS Code's, not launch.json's
+type LaunchArgs = UmlLaunchArguments | QemuLaunchArguments | HostLaunchArguments;
+type AttachArgs = UmlAttachArguments | RemoteAttachArguments;
+type KeysOf<T> = T extends unknown ? keyof T : never;  // the keys of every member of a union
+export type LaunchAttribute = Exclude<KeysOf<LaunchArgs>, DapBase>;
+export type AttachAttribute = Exclude<KeysOf<AttachArgs>, DapBase>;
+type ValueIn<T, K extends PropertyKey> = NonNullable<T extends unknown ? (K extends keyof T ? T[K] : never) : never>;
+type Value<K extends PropertyKey> = ValueIn<LaunchArgs | AttachArgs, K>;
+
+export type JsonType = 'string' | 'number' | 'boolean' | 'array' | 'object';
+type JsonTypeOf<V> = [V] extends [string] ? 'string' : [V] extends [number] ? 'number' : [V] extends [boolean] ? 'boolean' : [V] extends [readonly unknown[]] ? 'array' : 'object';
+type IsLiteralUnion<V> = [V] extends [string] ? (string extends V ? false : true) : false;
+type Frozen<V> = V extends readonly (infer E)[] ? readonly E[] : V extends object ? Readonly<V> : V;
+
+/** A value's schema: JSON type; a string union's values; an array's items; a map's values; an object's attributes. */
+type Shape<V> = { type: JsonTypeOf<V>; default?: Frozen<V> }
+  & (IsLiteralUnion<V> extends true ? { enum: readonly V[] } : { enum?: never })
+  & ([V] extends [readonly (infer E)[]] ? { items: JsonTypeOf<E> }
+    : [V] extends [object] ? (string extends keyof V ? { additionalProperties: JsonTypeOf<V[keyof V]> } : { properties: Nested<V> })
+    : unknown);
+/** An object attribute's own attributes (qemu's block): each marked required as the interface has it. */
+type Nested<T> = { [K in keyof T]-?: Shape<NonNullable<T[K]>> & ({} extends Pick<T, K> ? { required?: never } : { required: true }) };
+/** A top-level attribute: present under the request(s) it applies to, with that request's default. */
+type Attribute<K extends PropertyKey> = Omit<Shape<Value<K>>, 'default'>
+  & (K extends LaunchAttribute ? { launch: { default?: Frozen<Value<K>> } } : { launch?: never })
+  & (K extends AttachAttribute ? { attach: { default?: Frozen<Value<K>> } } : { attach?: never });
+
+const STRINGS = { type: 'array', items: 'string' } as const;
+const PATH_MAP = { type: 'object', additionalProperties: 'string' } as const;
+
+/** Every launch.json attribute of `"type": "uml"`, launch and attach. */
+export const LAUNCH_ATTRIBUTES = {
+  kernel: { type: 'string', launch: { default: '${workspaceFolder}/linux' }, attach: {} },
+  rootfs: { type: 'string', launch: {} },
+  init: { type: 'string', launch: {} },
+  mem: { type: 'string', launch: { default: DEFAULT_MEM } },
+  umid: { type: 'string', launch: {}, attach: {} },
+  kernelArgs: { ...STRINGS, launch: {} },
+  console: { type: 'string', enum: ['integratedTerminal', 'internalConsole'], launch: { default: 'integratedTerminal' } },
+  gdbPath: { type: 'string', launch: { default: 'gdb' }, attach: { default: 'gdb' } },
+  cwd: { type: 'string', launch: { default: '${workspaceFolder}' }, attach: {} },
+  env: { ...PATH_MAP, launch: {} },
+  stopOnEntry: { type: 'boolean', launch: { default: false } },
+  setupCommands: { ...STRINGS, launch: {}, attach: {} },
+  sourceFileMap: { ...PATH_MAP, launch: { default: {} }, attach: { default: {} } },
+  moduleSearchPath: { ...STRINGS, launch: { default: [] }, attach: { default: [] } },
+  timeTravel: { type: 'string', enum: ['off', 'basic', 'inf-cpu'], launch: { default: 'off' } },
+  umlDir: { type: 'string', launch: {}, attach: {} },
+  trace: { type: 'boolean', launch: { default: false }, attach: { default: false } },
+  rebuild: { type: 'string', enum: ['ifChanged', 'never'], launch: { default: 'ifChanged' } },
+  qemu: {
+    type: 'object', launch: {},
+    properties: {
+      kernel: { type: 'string', required: true },
+      initrd: { type: 'string' },
+      append: { type: 'string' },
+      memory: { type: 'string', default: '256M' },
+      accel: { type: 'string', enum: ['tcg', 'kvm'], default: 'tcg' },
+      qemuPath: { type: 'string', default: 'qemu-system-x86_64' },
+      port: { type: 'number' },
+      extraArgs: { ...STRINGS },
+    },
+  },
+  pid: { type: 'number', attach: {} },
+  target: { type: 'string', attach: {} },
+  kvm: { type: 'boolean', attach: { default: false } },
+} as const satisfies { [K in LaunchAttribute | AttachAttribute]: Attribute<K> };
+
+// Every value of a string union is in its enum (the table's own type above only checks that
+// each listed value is one): the gaps, by attribute, must be none.
+type Listed<A> = A extends { enum: readonly (infer E)[] } ? E : never;
+type Gaps<T, Table> = { [K in keyof Table & keyof T]: IsLiteralUnion<NonNullable<T[K]>> extends true ? Exclude<NonNullable<T[K]>, Listed<Table[K]>> : never }[keyof Table & keyof T];
+type Table = typeof LAUNCH_ATTRIBUTES;
+type AllValues = { [K in keyof Table]: Value<K> };
+type EnumGaps = Gaps<AllValues, Table> | Gaps<QemuLaunchBlock, Table['qemu']['properties']>;
+export const ENUMS_COMPLETE: [EnumGaps] extends [never] ? true : { missing: EnumGaps } = true;

@@ -9,13 +9,14 @@ import { warmIndex } from '../gdb/indexCache';
 import { cacheDir } from '../uml/host';
 import { kernelBinaryIn } from '../uml/kernelTree';
 import { UmlTaskDefinition } from './makeTask';
+import { buildDirSetting, indexInBackground } from '../config';
 
 const CANCEL_COMMAND = 'umlKernelDebug.cancelIndexWarm';
 const SETTLE_MS = 1500;  // the linker writes the binary in pieces: wait until it is quiet
 
-const enabled = () => vscode.workspace.getConfiguration('umlKernelDebug').get<boolean>('indexInBackground', true);
+const enabled = indexInBackground;
 const buildDirOf = (folder: vscode.WorkspaceFolder) => {
-  const b = vscode.workspace.getConfiguration('umlKernelDebug', folder.uri).get<string>('buildDir', '').trim();
+  const b = buildDirSetting(folder).trim();
   return b ? path.resolve(folder.uri.fsPath, b) : folder.uri.fsPath;
 };
 

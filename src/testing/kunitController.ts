@@ -6,19 +6,10 @@ import * as vscode from 'vscode';
 import { KUNIT_PY, KunitOptions } from '../kunit/run';
 import { KunitItems } from './kunitItems';
 import { debugKunit, runKunit } from './kunitRun';
-
-/** Build options must be the same for Run and Debug (else each switch rebuilds): debug info on. */
-export const DEFAULT_KCONFIG_ADD = ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'];
+import { kunitSettings } from '../config';
 
 function optionsFor(folder: vscode.WorkspaceFolder): KunitOptions {
-  const c = vscode.workspace.getConfiguration('umlKernelDebug.kunit', folder.uri);
-  return {
-    tree: folder.uri.fsPath,
-    buildDir: c.get<string>('buildDir') || '.kunit',
-    kconfigAdd: c.get<string[]>('kconfigAdd') ?? DEFAULT_KCONFIG_ADD,
-    kunitconfig: c.get<string[]>('kunitconfig') ?? [],
-    timeoutSec: c.get<number>('timeout') ?? 300,
-  };
+  return { tree: folder.uri.fsPath, ...kunitSettings(folder) };
 }
 
 function register(ctx: vscode.ExtensionContext, folder: vscode.WorkspaceFolder): void {

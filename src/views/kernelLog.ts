@@ -2,6 +2,7 @@
 // the guest's memory at each stop (only the new records) once the channel is open. It works
 // while the guest console is elsewhere, and after a panic.
 import * as vscode from 'vscode';
+import { KERNEL_LOG_REQUEST, KernelLogArguments, KernelLogResponse } from '../shared/messages';
 
 export function registerKernelLog(ctx: vscode.ExtensionContext): void {
   let channel: vscode.OutputChannel | undefined;
@@ -10,7 +11,7 @@ export function registerKernelLog(ctx: vscode.ExtensionContext): void {
   const fetch = async (session: vscode.DebugSession) => {
     if (!channel) return;
     try {
-      const r = await session.customRequest('umlKernelLog', { after: shown.get(session.id) ?? 0 }) as { lines: string[]; total: number };
+      const r = await session.customRequest(KERNEL_LOG_REQUEST, { after: shown.get(session.id) ?? 0 } satisfies KernelLogArguments) as KernelLogResponse;
       if (!shown.has(session.id)) channel.appendLine(`--- ${session.name}${session.configuration.umid ? ` (${session.configuration.umid})` : ''} ---`);
       for (const l of r.lines) channel.appendLine(l);
       shown.set(session.id, r.total);

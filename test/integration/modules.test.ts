@@ -3,6 +3,7 @@
 // set before insmod (pending, then verified and hit; the .ko found next to its source), the .ko
 // found in the hostfs root the guest loaded it from, and where the debugger looked when no .ko
 // matches; the Modules view, the kernel log with the module's printk, and lx-symbols explained.
+import { KERNEL_LOG_REQUEST, KernelLogResponse } from '../../src/shared/messages';
 import { test, before, after } from 'node:test';
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -67,10 +68,10 @@ test('a breakpoint in a module\'s init, set before insmod with no moduleSearchPa
   await dc.continueRequest({ threadId: ev.body.threadId! });
   await next;
   await waitForOutput(dc, /INSMOD-DONE/, out);
-  const log = (await dc.customRequest('umlKernelLog', {})).body as { lines: string[]; total: number };
+  const log = (await dc.customRequest(KERNEL_LOG_REQUEST, {})).body as KernelLogResponse;
   assert.match(log.lines[0], new RegExp(`^\\[\\s*0\\.0+\\] Linux version ${testKernelVersion().replace(/\./g, '\\.')}[.\\s]`));
   assert.ok(log.lines.some((l) => /^\[\s*\d+\.\d+\] ukd_hello: loaded, counter 42$/.test(l)), log.lines.slice(-5).join('\n'));
-  const again = (await dc.customRequest('umlKernelLog', { after: log.total })).body as { lines: string[]; total: number };
+  const again = (await dc.customRequest(KERNEL_LOG_REQUEST, { after: log.total })).body as KernelLogResponse;
   assert.deepStrictEqual(again.lines, [], 'only new records');
 
   const lx = await dc.evaluateRequest({ expression: '-exec lx-symbols', context: 'repl' });

@@ -1,5 +1,6 @@
 // The Kconfig language server as a process (dist/kconfigServer.js --stdio), driven over
 // JSON-RPC the way VS Code's language client drives it.
+import { KCONFIG_STATUS } from '../../src/shared/messages';
 import * as path from 'path';
 import { spawn, ChildProcess } from 'child_process';
 import { pathToFileURL } from 'url';
@@ -14,7 +15,7 @@ export async function startKconfigServer(tree: string): Promise<LspSession> {
   const diagnostics = new Map();
   let statusResolve!: (s: { text: string }) => void;
   const status = new Promise<{ text: string }>((r) => { statusResolve = r; });
-  conn.onNotification('umlKconfig/status', (s) => statusResolve(s));
+  conn.onNotification(KCONFIG_STATUS, (s) => statusResolve(s));
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => diagnostics.set(p.uri, p.diagnostics));
   conn.onRequest('workspace/configuration', () => []);
   conn.onRequest('client/registerCapability', () => null);

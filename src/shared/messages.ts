@@ -1,0 +1,33 @@
+// The messages between the extension host and its other processes (the Kconfig language server,
+// the debug adapter): names and shapes defined once, imported by both sides. Never imports
+// vscode: the server and the adapter import it (the walls test follows their imports here).
+
+/** Kconfig server -> client (LSP notification): the index is ready, or the tree has no Kconfig. */
+export const KCONFIG_STATUS = 'umlKconfig/status';
+export interface KconfigStatusParams {
+  /** What the status bar item's tooltip says. */
+  text: string;
+  files?: number;
+  symbols?: number;
+  ms?: number;
+}
+
+/** Kconfig client -> server: LSP initializationOptions. */
+export interface KconfigInitOptions {
+  /** The kernel tree (a workspace folder). */
+  tree?: string;
+  /** umlKernelDebug.buildDir as set: relative to the tree, or absolute; empty: in-tree. */
+  buildDir?: string;
+}
+
+/** Extension host -> adapter (DAP custom request): the guest's printk records from `after` on. */
+export const KERNEL_LOG_REQUEST = 'umlKernelLog';
+export interface KernelLogArguments {
+  /** Records the caller already has. */
+  after?: number;
+}
+export interface KernelLogResponse {
+  lines: string[];
+  /** Records in the buffer: the next request's `after`. */
+  total: number;
+}
