@@ -17,12 +17,13 @@
 // Every run uses its own umid; afterwards every process whose argv carries umid=<id> is killed and
 // ~/.uml/<id> is removed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { RawMi } from './rawMi.mjs';
+import { childrenOf, isAlive, killUmid, makeBusyboxRoot, median, pollUntil, sleep, umidProcesses } from '../test/support/shared.cjs';
 
 const require = createRequire(import.meta.url);
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
@@ -52,21 +53,6 @@ const newUmid = (tag) => {
   return id;
 };
 
-/** Every host process of the instance: UML's kernel, helpers and guest processes all carry umid= in argv. */
-function umidProcesses(umid) {
-  const want = `umid=${umid}`;
-  const out = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
-    let argv;
-    try { argv = readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0'); } catch { continue; }
-    if (argv.slice(1).includes(want)) out.push(Number(e));
-  }
-  return out;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /** Kills every process of the instance until none is left, removes ~/.uml/<umid>. Returns how many were killed. */
 async function sweep(umid, ms = 5000) {
   const end = Date.now() + ms;
@@ -84,28 +70,10 @@ async function sweep(umid, ms = 5000) {
 }
 
 function sweepAllSync() {
-  for (const umid of liveUmids) {
-    for (const p of umidProcesses(umid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
-    rmSync(join(UML_DIR, umid), { recursive: true, force: true });
-  }
+  for (const umid of liveUmids) killUmid(umid, UML_DIR);
 }
 process.on('exit', sweepAllSync);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { sweepAllSync(); process.exit(130); });
-
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
-
-function childrenOf(pid) {
-  const out = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'latin1');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(e));
-    } catch { /* gone */ }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- setup
 
@@ -118,10 +86,7 @@ const kernel = join(kernelDir, 'linux');
 const vmlinux = existsSync(join(kernelDir, 'vmlinux')) ? join(kernelDir, 'vmlinux') : kernel;
 
 const work = mkdtempSync(join(tmpdir(), 'uml-bench-'));
-const rootfs = join(work, 'rootfs');
-for (const d of ['bin', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d), { recursive: true });
-copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\ncat /proc/cmdline\npoweroff -f\n', { mode: 0o755 });
+const rootfs = makeBusyboxRoot('cat /proc/cmdline\npoweroff -f', { dir: join(work, 'rootfs') });
 
 /**
  * The gdbinit a user writes by hand today (see the seed documents): no index cache, no
@@ -229,11 +194,10 @@ async function adapterRun(tag) {
     await Promise.race([dc.disconnectRequest({ terminateDebuggee: true }).catch(() => undefined), sleep(10000)]);
     dc.stopAdapter();
     // The adapter promises that nothing is left running: check it, then make sure.
-    const end = Date.now() + 5000;
-    while (umidProcesses(umid).length && Date.now() < end) await sleep(50);
+    await pollUntil(() => !umidProcesses(umid).length, 5000, 50);
     const leftPids = umidProcesses(umid);
     const leftDir = existsSync(join(UML_DIR, umid));
-    const leftGdb = gdbPids.filter(alive);
+    const leftGdb = gdbPids.filter(isAlive);
     if (leftPids.length) notes.push(`adapter run ${tag}: ${leftPids.length} UML process(es) of umid=${umid} still alive 5 s after disconnect (killed by the bench)`);
     if (leftDir) notes.push(`adapter run ${tag}: ~/.uml/${umid} left behind after disconnect (removed by the bench)`);
     for (const p of leftGdb) {
@@ -322,11 +286,6 @@ async function rawMiRun(tag) {
 
 // ---------------------------------------------------------------- main
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
 const fmt = (ms) => (ms < 100 ? ms.toFixed(1) : `${Math.round(ms)}`);  // next is a few ms: keep a decimal
 
 let failed = false;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { median, pollUntil } from '../test/support/shared.cjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -28,13 +29,12 @@ export async function benchKconfig({ log = console.log } = {}) {
       const t0 = performance.now();
       if (version === 1) await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'kconfig', version, text: body } });
       else await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: body }] });
-      while (!s.diagnostics.has(uri)) await new Promise((r) => setTimeout(r, 1));
+      await pollUntil(() => s.diagnostics.has(uri), Infinity, 1);
       return performance.now() - t0;
     };
     await diagnosed(1, text);   // the first also scans every Kconfig for the undefined-symbol check
     const edits = [];
     for (let v = 2; v < 7; v++) edits.push(await diagnosed(v, `${text}\n# edit ${v}\n`));
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const t0 = performance.now();
     await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: uriOf(join(tree, 'arch/um/Kconfig')) }, position: { line: 127, character: 9 } });
     const hover = performance.now() - t0;

@@ -5,30 +5,18 @@
 // check, then the same make), then the adapter from its launch request to `stopped` (it fills
 // gdb's index cache for the new build-id first). Target: ours within make's own time + 1.0 s.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { homedir, tmpdir, cpus } from 'node:os';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { killUmid, makeBusyboxRoot, median, sleep } from '../test/support/shared.cjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
 const FUNC = 'cmdline_proc_show';
 
-function umidProcesses(umid) {
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
-    try { return readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').slice(1).includes(`umid=${umid}`); } catch { return false; }
-  }).map(Number);
-}
-function sweep(umid) {
-  for (let i = 0; i < 10; i++) {
-    const p = umidProcesses(umid);
-    if (!p.length) break;
-    for (const x of p) { try { process.kill(x, 'SIGKILL'); } catch { /* gone */ } }
-  }
-  rmSync(join(homedir(), '.uml', umid), { recursive: true, force: true });
-}
 
 function timeMs(cmd, args, cwd, said = {}) {
   const t = performance.now();
@@ -48,7 +36,7 @@ function rawGdb(tree, rootfs, umid) {
     const timer = setTimeout(() => reject(new Error(`raw gdb: no breakpoint within 60 s:\n${out.slice(-2000)}`)), 60000);
     gdb.stdout.on('data', (d) => { out += d; if (new RegExp(`Breakpoint \\d+, ${FUNC}`).test(out)) { clearTimeout(timer); resolve(performance.now() - t0); } });
     gdb.on('exit', () => { clearTimeout(timer); reject(new Error(`raw gdb exited before the breakpoint:\n${out.slice(-2000)}`)); });
-  }).finally(() => { sweep(umid); gdb.kill('SIGKILL'); sweep(umid); rmSync(file, { force: true }); });
+  }).finally(() => { killUmid(umid); gdb.kill('SIGKILL'); killUmid(umid); rmSync(file, { force: true }); });
 }
 
 async function adapterToStop(tree, rootfs, umid) {
@@ -67,9 +55,9 @@ async function adapterToStop(tree, rootfs, umid) {
     if (ev.body.reason !== 'breakpoint') throw new Error(`first stop is ${ev.body.reason}`);
     return performance.now() - t0;
   } finally {
-    await Promise.race([dc.disconnectRequest({ terminateDebuggee: true }).catch(() => undefined), new Promise((r) => setTimeout(r, 10000))]);
+    await Promise.race([dc.disconnectRequest({ terminateDebuggee: true }).catch(() => undefined), sleep(10000)]);
     dc.stopAdapter();
-    sweep(umid);
+    killUmid(umid);
   }
 }
 
@@ -79,11 +67,7 @@ export async function benchLoop({ runs = 2, log = console.log } = {}) {
   const tree = join(work, 'linux');
   try {
     execFileSync('cp', ['-a', source, tree]);
-    const rootfs = join(work, 'rootfs');
-    const bb = ['/bin/busybox', '/usr/bin/busybox'].find((p) => { try { readFileSync(p, { flag: 'r' }).subarray(0, 1); return true; } catch { return false; } });
-    for (const d of ['bin', 'proc']) execFileSync('mkdir', ['-p', join(rootfs, d)]);
-    execFileSync('cp', [bb, join(rootfs, 'bin', 'busybox')]);
-    writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox mount -t proc proc /proc\n/bin/busybox cat /proc/cmdline\n/bin/busybox sleep 600\n', { mode: 0o755 });
+    const rootfs = makeBusyboxRoot('/bin/busybox cat /proc/cmdline\n/bin/busybox sleep 600', { dir: join(work, 'rootfs'), install: false });
     const file = join(tree, 'fs/proc/cmdline.c');
     const original = readFileSync(file, 'utf8');
     const make = ['ARCH=um', 'SUBARCH=x86_64', `-j${cpus().length}`, 'linux'];
@@ -106,7 +90,7 @@ export async function benchLoop({ runs = 2, log = console.log } = {}) {
         row.u = await adapterToStop(tree, rootfs, `bench-loop-same-${process.pid}-${i}`);
       }
     }
-    const med = (k) => [...rows.map((r) => r[k])].sort((x, y) => x - y)[Math.floor(rows.length / 2)];
+    const med = (k) => median(rows.map((r) => r[k]));
     const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
     const over = med('a');  // what F5 adds to make: the adapter's launch to the stop on the new kernel
     log(`loop (edit fs/proc/cmdline.c, rebuild, stop at ${FUNC}; medians of ${runs}, ${cpus().length} CPUs):`);

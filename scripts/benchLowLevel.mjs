@@ -19,7 +19,7 @@
 //                        adapter refuses it, and raw gdb would wait forever.
 // Exported for bench.mjs; runs alone with `node scripts/benchLowLevel.mjs`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { RawMi } from './rawMi.mjs';
 import { InlineClient } from './inlineClient.mjs';
+import { killUmid, makeBusyboxRoot, median } from '../test/support/shared.cjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -34,17 +35,6 @@ const FUNC = 'cmdline_proc_show';
 const TARGET_RATIO = 1.2;
 const TARGET_STACK_MS = 30;
 const TARGET_THREADS_MS = 150;
-
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function killUmid(umid) {
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try { if (readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').slice(1).includes(`umid=${umid}`)) process.kill(Number(e), 'SIGKILL'); } catch { /* gone */ }
-  }
-  rmSync(join(homedir(), '.uml', umid), { recursive: true, force: true });
-}
 
 async function timed(n, fn) {
   await fn();  // untimed: the first call warms caches on both sides alike
@@ -181,10 +171,6 @@ export async function benchLowLevel({ runs = 5, log = console.log } = {}) {
   const kernel = join(kernelDir, 'linux');
   const work = mkdtempSync(join(tmpdir(), 'uml-bench-ll-'));
   try {
-    const rootfs = join(work, 'rootfs');
-    for (const d of ['bin', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d), { recursive: true });
-    copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-    // One read of /proc/cmdline (the stop), then kernel.panic (panic_timeout) written with a new value, forever.
     // The test module (built here for this kernel), 280 sleeping processes (about 300 tasks in
     // all), one read of /proc/cmdline (the stop), then kernel.panic (panic_timeout) written
     // with a new value, forever.
@@ -192,8 +178,8 @@ export async function benchLowLevel({ runs = 5, log = console.log } = {}) {
     mkdirSync(moduleDir);
     for (const f of ['ukd_hello.c', 'Kbuild']) copyFileSync(join(root, 'test/fixtures/module', f), join(moduleDir, f));
     execFileSync('make', ['-C', kernelDir, 'ARCH=um', 'SUBARCH=x86_64', `M=${moduleDir}`, 'modules'], { stdio: 'ignore' });
+    const rootfs = makeBusyboxRoot('insmod /ukd_hello.ko\nfor i in $(seq 280); do sleep 100000 & done\ncat /proc/cmdline >/dev/null\ni=0\nwhile true; do i=$((i+1)); echo $i > /proc/sys/kernel/panic; done', { dir: join(work, 'rootfs') });
     copyFileSync(join(moduleDir, 'ukd_hello.ko'), join(rootfs, 'ukd_hello.ko'));
-    writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\ninsmod /ukd_hello.ko\nfor i in $(seq 280); do sleep 100000 & done\ncat /proc/cmdline >/dev/null\ni=0\nwhile true; do i=$((i+1)); echo $i > /proc/sys/kernel/panic; done\n', { mode: 0o755 });
     const ours = await adapterSide(kernel, rootfs, runs, [moduleDir]);
     const raw = await rawSide(kernel, rootfs, work, ours.range, runs, !ours.hw.refusal);
     const fmt = (ms) => (ms < 100 ? ms.toFixed(1) : `${Math.round(ms)}`);

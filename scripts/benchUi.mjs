@@ -21,18 +21,12 @@ import { fileURLToPath } from 'node:url';
 import {
   ensureTools, testKernelTree, UiSession, registerUmid, registerDir, umidProcesses, processesNamed, endStragglers, waitUntil, sleep,
 } from '../test/ui/harness.mjs';
+import { killPids, makeBusyboxRoot, median } from '../test/support/shared.cjs';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 3);
 const FUNC = 'cmdline_proc_show';
 const MARK = 'guest shell up';
 const TARGETS = { shellPlus: 1000, varsCold: 1500, toolbar: 300 };
-
-function makeRootfs(dir) {
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp']) fs.mkdirSync(path.join(dir, d), { recursive: true });
-  fs.copyFileSync('/bin/busybox', path.join(dir, 'bin', 'busybox'));
-  fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
-  fs.writeFileSync(path.join(dir, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\necho "${MARK}"\nexec /bin/sh\n`, { mode: 0o755 });
-}
 
 /** Raw gdb, the seed's way: spawn -> the guest's "shell up" line on its console (stdout). */
 async function rawBootToShell(kernel, rootfs, indexDir, umid) {
@@ -57,7 +51,7 @@ async function rawBootToShell(kernel, rootfs, indexDir, umid) {
       gdb.on('exit', (c) => { clearTimeout(timer); reject(new Error(`raw gdb exited (${c}) before "${MARK}":\n${out.slice(-2000)}`)); });
     });
   } finally {
-    for (const p of umidProcesses(umid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    killPids(umidProcesses(umid));
     gdb.kill('SIGKILL');
     await waitUntil(`umid=${umid} gone`, () => umidProcesses(umid).length === 0, 10000, 50).catch(() => undefined);
     fs.rmSync(path.join(os.homedir(), '.uml', umid), { recursive: true, force: true });
@@ -133,14 +127,12 @@ function readTimeline(s, umid) {
   try { return JSON.parse(fs.readFileSync(path.join(s.home, '.cache', 'uml-kernel-debug', 'sessions', umid, 'timeline.json'), 'utf8')); } catch { return undefined; }
 }
 
-const median = (xs) => { const v = [...xs].sort((a, b) => a - b); const n = v.length; return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2; };
-
 export async function benchUi({ log = console.log, runs = RUNS } = {}) {
   const tools = await ensureTools({ log: () => undefined });
   const tree = testKernelTree();
   const kernel = path.join(tree, 'linux');
   const ws = registerDir(fs.mkdtempSync(path.join(os.tmpdir(), 'uml-bench-ui-')));
-  makeRootfs(path.join(ws, 'rootfs'));
+  makeBusyboxRoot(`echo "${MARK}"\nexec /bin/sh`, { dir: path.join(ws, 'rootfs') });
   fs.mkdirSync(path.join(ws, '.vscode'));
   fs.writeFileSync(path.join(ws, '.vscode', 'launch.json'), JSON.stringify({
     version: '0.2.0',

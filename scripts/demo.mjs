@@ -4,20 +4,17 @@
 // arguments and lx-cmdline, then lets the guest power off. It checks its own result: it exits
 // non-zero, saying why, unless it stopped at cmdline_proc_show and the guest powered off cleanly.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { makeBusyboxRoot } from '../test/support/shared.cjs';
 
 const require = createRequire(import.meta.url);
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
 const root = new URL('..', import.meta.url).pathname;
 const kernelDir = execFileSync('bash', [join(root, 'scripts/test-kernel.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
 
-const rootfs = mkdtempSync(join(tmpdir(), 'uml-demo-rootfs-'));
-for (const d of ['bin', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, d));
-copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-writeFileSync(join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\necho "guest: cat /proc/cmdline"\ncat /proc/cmdline\npoweroff -f\n', { mode: 0o755 });
+const rootfs = makeBusyboxRoot('echo "guest: cat /proc/cmdline"\ncat /proc/cmdline\npoweroff -f', { prefix: 'uml-demo-rootfs-' });
 
 const dc = new DebugClient('node', join(root, 'dist/debugAdapter.js'), 'uml');
 dc.defaultTimeout = 60000;

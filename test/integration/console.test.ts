@@ -9,6 +9,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
 import { startClient, collectOutput, uniqueUmid, waitGone, stopClient } from '../support/dap';
+import { childrenOf, readProc, pollUntil } from '../support/shared';
 
 let rootfs: string;
 before(() => {
@@ -45,16 +46,12 @@ function serveRunInTerminal(dc: DebugClient, onTerminal: (p: ChildProcess, args:
 /** Whether a gdb started by the adapter (pid) has the kernel file open: it is loading or has loaded its symbols. */
 function gdbHasKernelOpen(adapterPid: number, kernel: string): boolean {
   const real = fs.realpathSync(kernel);
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
+  return childrenOf(adapterPid).some((p) => {
+    if (readProc(p, 'comm').trim() !== 'gdb') return false;
     try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-      if (!m || m[1] !== 'gdb' || Number(m[2]) !== adapterPid) continue;
-      if (fs.readdirSync(`/proc/${e}/fd`).some((fd) => { try { return fs.readlinkSync(`/proc/${e}/fd/${fd}`) === real; } catch { return false; } })) return true;
-    } catch { /* gone */ }
-  }
-  return false;
+      return fs.readdirSync(`/proc/${p}/fd`).some((fd) => { try { return fs.readlinkSync(`/proc/${p}/fd/${fd}`) === real; } catch { return false; } });
+    } catch { return false; /* gone */ }
+  });
 }
 
 test('the guest console runs in a terminal with a real tty (gdb loading the kernel meanwhile), and typing reaches the guest', async () => {
@@ -74,15 +71,10 @@ test('the guest console runs in a terminal with a real tty (gdb loading the kern
     title = args.title ?? '';
     p.stdout!.on('data', (d: Buffer) => { screen += d.toString(); });
   }, async () => {
-    const end = Date.now() + 20000;
-    while (!(loadedFirst = gdbHasKernelOpen(adapterPid, testKernel())) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    loadedFirst = await pollUntil(() => gdbHasKernelOpen(adapterPid, testKernel()), 20000, 20);
   });
   const waitScreen = async (re: RegExp, ms = 60000) => {
-    const end = Date.now() + ms;
-    while (!re.test(screen)) {
-      if (Date.now() > end) throw new Error(`terminal never showed ${re}:\n${screen.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    if (!await pollUntil(() => re.test(screen), ms, 50)) throw new Error(`terminal never showed ${re}:\n${screen.slice(-2000)}`);
   };
   try {
     await Promise.all([

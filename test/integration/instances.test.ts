@@ -12,6 +12,7 @@ import { listInstances, readInstance } from '../../src/uml/instances';
 import { instanceRow } from '../../src/views/instanceItems';
 import { mconsole, mconsoleSocket } from '../../src/uml/mconsole';
 import { umidProcesses } from '../../src/uml/host';
+import { pollUntil } from '../support/shared';
 
 const umlDir = path.join(os.homedir(), '.uml');
 let ticker: string;
@@ -24,11 +25,7 @@ after(() => removeRootfs(ticker));
 const noMarks = { owned: new Set<string>(), paused: new Set<string>(), unreachable: new Set<string>() };
 
 async function until(cond: () => boolean, what: string, ms = 10000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (!await pollUntil(cond, ms, 50)) throw new Error(`timed out: ${what}`);
 }
 
 test('discovery: an instance appears when it starts, disappears when it halts; a killed one is stale', async () => {

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { testKernelDir } from '../support/testKernel';
 import { LspSession, startKconfigServer, uriOf } from '../support/lspClient';
+import { pollUntil } from '../support/shared';
 
 let s: LspSession;
 let tree: string;
@@ -23,7 +24,7 @@ function open(file: string, text: string, languageId = 'plaintext'): string {
 const hover = async (uri: string, line: number, character: number) => ((await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as { contents: { value: string } } | null)?.contents.value ?? '';
 const definition = async (uri: string, line: number, character: number) => (await s.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line, character } })) as Array<{ uri: string; range: { start: { line: number } } }> | null;
 async function diagnosticsOf(uri: string): Promise<Array<{ message: string; severity: number; range: { start: { line: number } } }>> {
-  for (let i = 0; i < 100 && !s.diagnostics.has(uri); i++) await new Promise((r) => setTimeout(r, 50));
+  await pollUntil(() => s.diagnostics.has(uri), 5000, 50);
   return s.diagnostics.get(uri) ?? [];
 }
 

@@ -10,6 +10,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs } from '../support/testKernel';
 import { startClient, collectOutput, waitForOutput, uniqueUmid, waitGone, launch, nextStop, stopClient } from '../support/dap';
 import { umidProcesses } from '../../src/uml/host';
+import { processesWhere, pollUntil } from '../support/shared';
 
 let idle: string;
 let scratch: string;
@@ -33,9 +34,7 @@ function kernelPid(umid: string): number {
 }
 
 function gdbProcesses(): number[] {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
-    try { return fs.readFileSync(`/proc/${e}/cmdline`, 'latin1').includes('--interpreter=mi3'); } catch { return false; }
-  }).map(Number);
+  return processesWhere((argv) => argv.some((a) => a.includes('--interpreter=mi3')));
 }
 
 async function bootIdle(tag: string) {
@@ -129,8 +128,7 @@ test('the adapter process dying takes gdb and the kernel with it', async () => {
   await stopClient(dc);
   // gdb sees EOF on its MI input and quits, killing its inferior; the kernel's own
   // helpers go with it. The instance directory stays (UML did not halt): report only processes.
-  const end = Date.now() + 15000;
-  while (umidProcesses(umid).length && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+  await pollUntil(() => !umidProcesses(umid).length, 15000, 200);
   assert.deepStrictEqual(umidProcesses(umid), []);
   fs.rmSync(path.join(os.homedir(), '.uml', umid), { recursive: true, force: true });
 });
@@ -178,8 +176,7 @@ test('launch error: umid already running', async () => {
   const uml = spawn(testKernel(), ['mem=64M', `umid=${umid}`, 'root=/dev/root', 'rootfstype=hostfs', `hostfs=${idle}`, 'rw', 'init=/init', 'con=null', 'ssl=null', 'con0=null,fd:1'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
   try {
     const pidFile = path.join(os.homedir(), '.uml', umid, 'pid');
-    const end = Date.now() + 20000;
-    while (!fs.existsSync(pidFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(() => fs.existsSync(pidFile), 20000, 100);
     assert.ok(fs.existsSync(pidFile), 'the hand-started guest is up');
     assert.match(await launchError({ umid }), new RegExp(`"${umid}" is already running \\(pid \\d+\\).*uml_mconsole ${umid} halt`));
   } finally {

@@ -13,6 +13,7 @@ import { spawn, ChildProcess } from 'child_process';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { qemuKernelDir, makeInitramfs, testKernel } from '../support/testKernel';
 import { startClient, stopClient, collectOutput, waitForOutput, nextStop, topFrame } from '../support/dap';
+import { processesWhere, pollUntil } from '../support/shared';
 import { qemuArgs, kvmProblem } from '../../src/targets/qemu/qemuArgs';
 import { freePort } from '../../src/targets/qemu/plans';
 
@@ -37,9 +38,7 @@ after(() => {
 
 /** QEMU processes whose command line carries this file (our initramfs). */
 function qemuWith(file: string): number[] {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
-    try { return fs.readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').includes(file); } catch { return false; }
-  }).map(Number);
+  return processesWhere((argv) => argv.includes(file));
 }
 
 /** A QEMU started by hand, running (no -S), its serial console collected. */
@@ -51,11 +50,7 @@ async function handStartedQemu(initrd: string): Promise<{ port: number; proc: Ch
   proc.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
   proc.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
   const waitFor = async (re: RegExp) => {
-    const end = Date.now() + 120000;
-    while (!re.test(text)) {
-      if (Date.now() > end) throw new Error(`QEMU never printed ${re}:\n${text.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (!await pollUntil(() => re.test(text), 120000, 100)) throw new Error(`QEMU never printed ${re}:\n${text.slice(-2000)}`);
   };
   return { port, proc, out: () => text, waitFor };
 }
@@ -99,8 +94,7 @@ test('launch with a qemu block: QEMU boots the kernel, cat /proc/cmdline stops a
   } finally {
     await stopClient(dc);
   }
-  const end = Date.now() + 10000;
-  while (qemuWith(once).length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  await pollUntil(() => !qemuWith(once).length, 10000, 100);
   assert.deepStrictEqual(qemuWith(once), [], 'no QEMU left');
 });
 

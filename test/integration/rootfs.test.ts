@@ -12,6 +12,7 @@ import { createRootfs, RootfsResult } from '../../src/rootfs/create';
 import { RecipeContext, checkSpace, need } from '../../src/rootfs/common';
 import { hostAptDefaults } from '../../src/rootfs/distro';
 import { umidProcesses } from '../../src/uml/host';
+import { pollUntil, sleep } from '../support/shared';
 
 let work: string;
 before(() => {
@@ -40,17 +41,15 @@ async function boot(r: RootfsResult, ready: RegExp, input: Array<[RegExp, string
   p.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<void>((res) => p.on('exit', () => res()));
   const until = async (re: RegExp, from: number) => {
-    const end = Date.now() + ms;
-    while (!re.test(out.slice(from))) {
-      if (Date.now() > end || p.exitCode !== null) throw new Error(`guest never printed ${re}:\n${out.slice(-3000)}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    let seen = false;
+    await pollUntil(() => (seen = re.test(out.slice(from))) || p.exitCode !== null, ms, 100);
+    if (!seen) throw new Error(`guest never printed ${re}:\n${out.slice(-3000)}`);
   };
   try {
     await until(ready, 0);
     for (const [prompt, line] of input) {
       await until(prompt, 0);
-      await new Promise((res) => setTimeout(res, 300));
+      await sleep(300);
       p.stdin!.write(`${line}\n`);
     }
     let timer: NodeJS.Timeout | undefined;
@@ -126,8 +125,7 @@ test('cancelling a running recipe leaves nothing behind', async () => {
   const { mirror, suite } = hostAptDefaults();
   const running = createRootfs({ recipe: 'debian', target, output: 'dir', suite, mirror }, c);
   // Cancel once debootstrap is under way (it has started writing the target).
-  const end = Date.now() + 60000;
-  while (!(fs.existsSync(target) && fs.readdirSync(target).length) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  await pollUntil(() => fs.existsSync(target) && fs.readdirSync(target).length, 60000, 100);
   ac.abort();
   await assert.rejects(running, /Cancelled/);
   assert.ok(!fs.existsSync(target), 'the partial root filesystem is removed');

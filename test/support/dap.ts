@@ -6,6 +6,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ROOT } from './testKernel';
 import { umidProcesses } from '../../src/uml/host';
+import { sleep, pollUntil } from './shared';
 
 export const ADAPTER = path.join(ROOT, 'dist', 'debugAdapter.js');
 
@@ -24,13 +25,8 @@ export function collectOutput(dc: DebugClient): { text: () => string } {
   return { text: () => all };
 }
 
-export function waitForOutput(dc: DebugClient, re: RegExp, out: { text: () => string }, ms = 60000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => { if (re.test(out.text())) { clearInterval(t); clearTimeout(to); resolve(); } };
-    const t = setInterval(check, 50);
-    const to = setTimeout(() => { clearInterval(t); reject(new Error(`no output matching ${re} in:\n${out.text().slice(-3000)}`)); }, ms);
-    check();
-  });
+export async function waitForOutput(dc: DebugClient, re: RegExp, out: { text: () => string }, ms = 60000): Promise<void> {
+  if (!await pollUntil(() => re.test(out.text()), ms, 50)) throw new Error(`no output matching ${re} in:\n${out.text().slice(-3000)}`);
 }
 
 let n = 0;
@@ -48,12 +44,8 @@ export function leftovers(umid: string): string[] {
 }
 
 export async function waitGone(umid: string, ms = 10000): Promise<string[]> {
-  const end = Date.now() + ms;
-  let left = leftovers(umid);
-  while (left.length && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    left = leftovers(umid);
-  }
+  let left: string[] = [];
+  await pollUntil(() => !(left = leftovers(umid)).length, ms, 100);
   return left;
 }
 
@@ -100,7 +92,7 @@ export async function topFrame(dc: DebugClient, threadId: number): Promise<Debug
 export async function stopClient(dc: DebugClient): Promise<void> {
   // A dead adapter's stdin raises EPIPE on the disconnect stop() writes.
   (dc as unknown as { _adapterProcess?: { stdin?: NodeJS.WritableStream } })._adapterProcess?.stdin?.on('error', () => undefined);
-  await Promise.race([dc.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  await Promise.race([dc.stop().catch(() => undefined), sleep(2000)]);
 }
 
 /**

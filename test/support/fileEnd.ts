@@ -8,20 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readCmdline } from '../../src/uml/host';
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
+import { pids, parentOf, killPids, pollUntil } from './shared';
 
 /** Live processes (not zombies) that descend from us or carry one of our umids. */
 export function strayProcesses(): Array<{ pid: number; cmd: string }> {
   const ours = new RegExp(`(^|\\s)umid=t-[^\\s]*-${process.pid}-\\d+(\\s|$)`);
-  const all = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  const all = pids();
   const parent = new Map(all.map((p) => [p, parentOf(p)]));
   const descends = (p: number): boolean => {
     for (let q = parent.get(p), hops = 0; q !== undefined && q > 1 && hops < 64; q = parent.get(q), hops++) {
@@ -31,7 +23,6 @@ export function strayProcesses(): Array<{ pid: number; cmd: string }> {
   };
   const out: Array<{ pid: number; cmd: string }> = [];
   for (const pid of all) {
-    if (pid === process.pid) continue;
     const argv = readCmdline(pid);
     if (!argv?.length) continue;  // a zombie, or already gone
     const cmd = argv.join(' ');
@@ -43,13 +34,9 @@ export function strayProcesses(): Array<{ pid: number; cmd: string }> {
 // The runner's own process (the one with --test) has no tests of its own to check.
 async function check(): Promise<void> {
   // Adapters told to stop may need a moment to exit.
-  const end = Date.now() + 5000;
-  let stray = strayProcesses();
-  while (stray.length && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    stray = strayProcesses();
-  }
-  for (const s of stray) { try { process.kill(s.pid, 'SIGKILL'); } catch { /* gone */ } }
+  let stray: ReturnType<typeof strayProcesses> = [];
+  await pollUntil(() => !(stray = strayProcesses()).length, 5000, 100);
+  killPids(stray.map((s) => s.pid));
   const umlDir = path.join(os.homedir(), '.uml');
   const dirs = fs.existsSync(umlDir) ? fs.readdirSync(umlDir).filter((d) => d.includes(`-${process.pid}-`) && d.startsWith('t-')) : [];
   for (const d of dirs) fs.rmSync(path.join(umlDir, d), { recursive: true, force: true });

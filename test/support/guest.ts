@@ -5,6 +5,7 @@ import * as path from 'path';
 import { spawn, ChildProcess } from 'child_process';
 import { testKernel } from './testKernel';
 import { killInstance } from '../../src/uml/host';
+import { pollUntil } from './shared';
 
 export interface Guest {
   umid: string;
@@ -24,11 +25,7 @@ export async function startGuest(rootfs: string, umid: string, extraArgs: string
     proc,
     output: () => out,
     async waitFor(re, ms = 30000) {
-      const end = Date.now() + ms;
-      while (!re.test(out)) {
-        if (Date.now() > end) throw new Error(`guest ${umid} never printed ${re}:\n${out.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      if (!await pollUntil(() => re.test(out), ms, 50)) throw new Error(`guest ${umid} never printed ${re}:\n${out.slice(-2000)}`);
     },
     kill() {
       killInstance(path.join(os.homedir(), '.uml'), umid);
@@ -38,10 +35,6 @@ export async function startGuest(rootfs: string, umid: string, extraArgs: string
     },
   };
   const pidFile = path.join(os.homedir(), '.uml', umid, 'pid');
-  const end = Date.now() + 30000;
-  while (!fs.existsSync(pidFile)) {
-    if (Date.now() > end) { g.kill(); throw new Error(`guest ${umid} did not start:\n${out}`); }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (!await pollUntil(() => fs.existsSync(pidFile), 30000, 50)) { g.kill(); throw new Error(`guest ${umid} did not start:\n${out}`); }
   return g;
 }

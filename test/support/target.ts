@@ -8,6 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs, qemuKernelDir, makeInitramfs } from './testKernel';
 import { startClient, collectOutput, stopClient, uniqueUmid, waitGone } from './dap';
+import { processesWhere, pollUntil } from './shared';
 
 export type TestTarget = 'uml' | 'qemu';
 
@@ -63,20 +64,12 @@ export function makeGuest(script: string): TestGuest {
     cmdlineMark: (name) => new RegExp(`ukdtest=${name}`),
     cmdlineStart: 'console=ttyS0', cmdlineOwn: (name) => `ukdtest=${name}`,
     leftovers: async (name) => {
-      const end = Date.now() + 10000;
-      let left = qemuWith(append(name));
-      while (left.length && Date.now() < end) { await new Promise((r) => setTimeout(r, 100)); left = qemuWith(append(name)); }
-      return left.map((p) => `qemu pid ${p}`);
+      const ours = () => processesWhere((argv) => argv.includes(append(name)));
+      await pollUntil(() => ours().length === 0, 10000, 100);
+      return ours().map((p) => `qemu pid ${p}`);
     },
     remove: () => fs.rmSync(path.dirname(initrd), { recursive: true, force: true }),
   };
-}
-
-/** QEMU processes whose command line carries `arg`. */
-function qemuWith(arg: string): number[] {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
-    try { return fs.readFileSync(`/proc/${e}/cmdline`, 'latin1').split('\0').includes(arg); } catch { return false; }
-  }).map(Number);
 }
 
 /**

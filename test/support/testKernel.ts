@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import * as zlib from 'zlib';
+import { makeBusyboxRoot } from './shared';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -32,19 +33,9 @@ export function testKernel(): string {
   return path.join(testKernelDir(), 'linux');
 }
 
-export function busybox(): string {
-  for (const p of ['/bin/busybox', '/usr/bin/busybox']) if (fs.existsSync(p)) return p;
-  throw new Error('busybox not found: apt-get install busybox-static');
-}
-
-/** A hostfs root with busybox and the given /init script (run by /bin/sh). */
+/** A hostfs root with busybox and the given /init script (run by /bin/sh; /proc and /sys mounted). */
 export function makeRootfs(initScript: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uml-rootfs-'));
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'etc', 'tmp']) fs.mkdirSync(path.join(dir, d));
-  fs.copyFileSync(busybox(), path.join(dir, 'bin', 'busybox'));
-  fs.chmodSync(path.join(dir, 'bin', 'busybox'), 0o755);
-  fs.writeFileSync(path.join(dir, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nmount -t sysfs sys /sys\n${initScript}\n`, { mode: 0o755 });
-  return dir;
+  return makeBusyboxRoot(initScript, { sysfs: true });
 }
 
 export function removeRootfs(dir: string): void {
@@ -98,11 +89,7 @@ export function qemuKernelDir(): string {
 /** A BusyBox initramfs (newc cpio, gzip) whose /init runs `initScript`; a file in a temp dir. */
 export function makeInitramfs(initScript: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-initramfs-'));
-  const root = path.join(dir, 'root');
-  for (const d of ['bin', 'proc', 'sys', 'dev']) fs.mkdirSync(path.join(root, d), { recursive: true });
-  fs.copyFileSync(busybox(), path.join(root, 'bin', 'busybox'));
-  fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
-  fs.writeFileSync(path.join(root, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n${initScript}\n`, { mode: 0o755 });
+  const root = makeBusyboxRoot(initScript, { dir: path.join(dir, 'root') });
   const list = ['.', 'bin', 'bin/busybox', 'proc', 'sys', 'dev', 'init'].join('\n') + '\n';
   const cpio = execFileSync('cpio', ['-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: list, maxBuffer: 64 << 20 });
   const file = path.join(dir, 'initramfs.cpio.gz');

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { killPids, processesWhere, readProc, umidProcesses } from '../support/shared.cjs';
+
+export { killPids, umidProcesses };
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup registry: what must not outlive this process.
@@ -14,32 +17,13 @@ const MARK = `UML_UI_TEST_RUN=${TOKEN}`;
 
 export const live = { pgids: new Set(), umids: new Map() /* umid -> [umlDirs] */, dirs: new Set() };
 
-function readProc(pid, file) {
-  try { return fs.readFileSync(`/proc/${pid}/${file}`, 'latin1'); } catch { return ''; }
-}
-function pids() {
-  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((p) => p !== process.pid);
-}
-
-/** Host processes of a UML instance: the kernel and all its helpers carry umid=<umid> in argv. */
-export function umidProcesses(umid) {
-  return pids().filter((p) => readProc(p, 'cmdline').split('\0').slice(1).includes(`umid=${umid}`)
-    && !/^Z/.test(procState(p)));
-}
-function procState(pid) {
-  const s = readProc(pid, 'stat');
-  return s.slice(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3);
-}
 /** Processes started (directly or not) by this run, identified by the environment marker. */
 export function markedProcesses() {
-  return pids().filter((p) => readProc(p, 'environ').split('\0').includes(MARK) && !/^Z/.test(procState(p)))
+  return processesWhere((argv, pid) => readProc(pid, 'environ').split('\0').includes(MARK))
     .map((pid) => ({ pid, comm: readProc(pid, 'comm').trim(), args: readProc(pid, 'cmdline').split('\0').join(' ').trim() }));
 }
 export function processesNamed(comm) { return markedProcesses().filter((p) => p.comm === comm); }
 
-export function killPids(list, sig = 'SIGKILL') {
-  for (const p of list) { try { process.kill(p, sig); } catch { /* gone */ } }
-}
 export function killGroup(pgid, sig = 'SIGKILL') { try { process.kill(-pgid, sig); } catch { /* gone */ } }
 
 /** Registers a UML instance the test starts (directly or through the extension). */

@@ -23,13 +23,13 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CODE_SERVER_VERSION, sh } from './tools.mjs';
 import { live, killGroup, killPids, markedProcesses, cleanupAllSync, registerDir, registerUmid, umidProcesses } from './cleanup.mjs';
-import { sleep, waitUntil } from './wait.mjs';
+import { makeBusyboxRoot, sleep, waitUntil } from '../support/shared.cjs';
 import { Workbench } from './workbench.mjs';
 
 export { umidProcesses, markedProcesses, processesNamed, registerUmid, registerDir, cleanupAllSync } from './cleanup.mjs';
 
 export { CODE_SERVER_VERSION, PLAYWRIGHT_VERSION, TOOLS_DIR, ensureDebs, ensureTools } from './tools.mjs';
-export { sleep, waitUntil } from './wait.mjs';
+export { sleep, waitUntil } from '../support/shared.cjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = path.join(REPO, 'test-results', 'ui');
@@ -46,16 +46,9 @@ export async function freePort() {
   });
 }
 
-/** A busybox hostfs root filesystem in a temp dir; `initBody` follows the mounts in /init. */
+/** A busybox hostfs root filesystem in a temp dir, removed on exit; `initBody` follows the mounts in /init. */
 export function makeRootfs(initBody) {
-  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => fs.existsSync(p));
-  if (!busybox) throw new Error('busybox is missing: apt-get install -y busybox-static');
-  const r = registerDir(fs.mkdtempSync(path.join(os.tmpdir(), 'uml-ui-rootfs-')));
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp']) fs.mkdirSync(path.join(r, d));
-  fs.copyFileSync(busybox, path.join(r, 'bin', 'busybox'));
-  fs.chmodSync(path.join(r, 'bin', 'busybox'), 0o755);
-  fs.writeFileSync(path.join(r, 'init'), `#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\n${initBody}\n`, { mode: 0o755 });
-  return r;
+  return registerDir(makeBusyboxRoot(initBody, { prefix: 'uml-ui-rootfs-' }));
 }
 
 export function testKernelTree() {

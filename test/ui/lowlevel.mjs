@@ -5,16 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { registerDir, registerUmid, umidProcesses, processesNamed, waitUntil, sleep } from './harness.mjs';
+import { makeBusyboxRoot } from '../support/shared.cjs';
 
 export const name = 'lowlevel';
 export const timeoutMs = 5 * 60 * 1000;
 
 export function settings(ctx) {
   ctx.ws = registerDir(fs.mkdtempSync(path.join(os.tmpdir(), 'uml-ui-lowlevel-')));
-  const rootfs = path.join(ctx.ws, 'rootfs');
-  for (const d of ['bin', 'proc', 'sys', 'dev']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
-  fs.copyFileSync('/bin/busybox', path.join(rootfs, 'bin', 'busybox'));
-  fs.writeFileSync(path.join(rootfs, 'init'), '#!/bin/busybox sh\n/bin/busybox --install -s /bin\nmount -t proc proc /proc\nwhile true; do cat /proc/cmdline >/dev/null; sleep 1; done\n', { mode: 0o755 });
+  makeBusyboxRoot('while true; do cat /proc/cmdline >/dev/null; sleep 1; done', { dir: path.join(ctx.ws, 'rootfs') });
   fs.mkdirSync(path.join(ctx.ws, '.vscode'));
   fs.writeFileSync(path.join(ctx.ws, '.vscode', 'launch.json'), JSON.stringify({
     version: '0.2.0',

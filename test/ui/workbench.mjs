@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sleep, waitUntil } from './wait.mjs';
+import { sleep, waitUntil } from '../support/shared.cjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
