@@ -9,7 +9,8 @@
 //   3. F5 to variables      DAP launch -> stopped -> stackTrace + scopes + variables(Arguments)
 //                           vs raw gdb's bare breakpoint (the raw number of 1).
 //   then symbol load, activation, the low-level stage (benchLowLevel.mjs: disassembly, memory,
-//   stack, data breakpoints), KUnit, Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
+//   stack, data breakpoints), QEMU (benchQemu.mjs: launch -> stopped on the second target against
+//   raw gdb on QEMU's gdbstub), KUnit, Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
 //   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
 // Each over BENCH_RUNS runs (default 5); medians, ratios and targets are printed. Exit status is 0
@@ -376,6 +377,11 @@ try {
   console.log('');
   const { benchLowLevel } = await import('./benchLowLevel.mjs');
   await benchLowLevel({ runs: Math.max(RUNS, 5) });
+
+  // The second target: a kernel in QEMU, launch -> stopped against raw gdb on QEMU's gdbstub.
+  console.log('');
+  const { benchQemu } = await import('./benchQemu.mjs');
+  await benchQemu({ runs: Math.min(RUNS, 3) });
 
   // KUnit: discovery over the whole tree, edit -> result against kunit.py run.
   console.log('');

@@ -31,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
       // Inline: no second Node process; the same session class runs standalone in dist/debugAdapter.js.
       createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession({
         openTerminal: openConsoleTerminal,
+        launchFailed: (message) => void vscode.window.showErrorMessage(message),
         beforeRestart: async () => {
           const r = await rebuildIfStale(session.configuration, session.workspaceFolder, 'Restart');
           if (!r.ok) throw new Error(r.message);

@@ -27,6 +27,7 @@ import type { TaskThreads } from './tasks';
 import type { ModuleSymbols } from './modules';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
+import { F5_MARKS, F5Mark } from '../shared/messages';
 import { NOISE, resumeFailure } from './sessionText';
 
 export class UmlDebugSession extends LoggingDebugSession {
@@ -52,7 +53,10 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   /** openTerminal: the extension host opens the console terminal itself (no shell in between, faster than runInTerminal). */
   /** beforeRestart: the extension host rebuilds a stale kernel first (throws: the build failed). */
-  constructor(private readonly opts: { openTerminal?: OpenTerminal; beforeRestart?: () => Promise<void> } = {}) {
+  /** launchFailed: the extension host says why a launch failed after its early answer (see launchRequest). */
+  private readonly adapterMarks: F5Mark[] = [{ name: 'adapter-created', at: Date.now() }];
+
+  constructor(private readonly opts: { openTerminal?: OpenTerminal; beforeRestart?: () => Promise<void>; launchFailed?: (message: string) => void } = {}) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -61,6 +65,7 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   protected initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientRunsInTerminal = !!args.supportsRunInTerminalRequest;
+    this.adapterMarks.push({ name: 'initialize', at: Date.now() });
     response.body = CAPABILITIES;
     this.sendResponse(response);
   }
@@ -68,6 +73,9 @@ export class UmlDebugSession extends LoggingDebugSession {
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: UmlLaunchArguments): Promise<void> {
     logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
     this.timeline = new Timeline();
+    // F5's steps before this request: the extension host's (in the configuration) and ours.
+    this.timeline.addBefore([...(Array.isArray(args[F5_MARKS]) ? args[F5_MARKS] : []), ...this.adapterMarks]);
+    let answered = false;
     try {
       const askedTerminal = (args.console ?? 'integratedTerminal') === 'integratedTerminal';
       const wantTerminal = askedTerminal && (this.clientRunsInTerminal || !!this.opts.openTerminal);
@@ -83,6 +91,10 @@ export class UmlDebugSession extends LoggingDebugSession {
         await target.preflight(this.xsave);
         return await this.runWithoutDebugging(response, target.withoutDebugger());
       }
+      // VS Code shows the debug toolbar once the launch is answered: in the extension host the
+      // answer goes as soon as the plan holds (every bad input is known by then), and what fails
+      // later is said through the host (launchFailed) as the session ends.
+      if (this.opts.launchFailed) { this.sendResponse(response); answered = true; }
       const rt = await this.startGdb(target, args, wantTerminal);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
@@ -91,11 +103,14 @@ export class UmlDebugSession extends LoggingDebugSession {
       if (target.kernel.moduleHooks) await this.modules.hook();
       await rt.run();
       this.timeline.mark('running');
-      if (args.trace) this.out(`Launch timeline: ${this.timeline}\n`);
-      this.sendResponse(response);
+      if (args.trace) this.out(`F5 timeline (ms from ${this.timeline.before.length ? 'F5\'s first step' : 'the launch request'}): ${this.timeline}\n`);
+      if (!answered) this.sendResponse(response);
     } catch (e) {
       await this.teardown();
-      this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
+      if (!answered) return this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
+      this.out(`${(e as Error).message}\n`, 'stderr');
+      this.opts.launchFailed?.((e as Error).message);
+      this.end();
     }
   }
 

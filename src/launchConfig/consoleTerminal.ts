@@ -20,7 +20,15 @@ export function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArgumen
     iconPath: new vscode.ThemeIcon('debug'), isTransient: true,
   });
   owned.set(t, shellArgs[1]);
-  t.show(true);
+  // Shown once its helper reports the tty (the process runs hidden): the panel's first paint
+  // would otherwise hold up the debug toolbar, which the renderer draws at the same moment.
+  const ttyFile = shellArgs[1];
+  const started = Date.now();
+  const reveal = setInterval(() => {
+    if (!fs.existsSync(ttyFile) && Date.now() - started < 3000) return;
+    clearInterval(reveal);
+    t.show(true);
+  }, 20);
   return Promise.resolve();
 }
 

@@ -10,8 +10,15 @@ import { umlTask } from '../tasks/taskProvider';
 import { confirmXsave } from '../hostcompat/xsaveFix';
 import { kernelStaleness } from './staleness';
 import { rebuildIfStale, savedSources } from './rebuild';
+import { F5_MARKS, F5Mark } from '../shared/messages';
 
 const warnedNoScripts = new Set<string>();
+
+/** An F5 step, at its wall-clock time, carried to the adapter in the configuration (its timeline). */
+function markF5(config: vscode.DebugConfiguration, name: string): void {
+  const marks: F5Mark[] = Array.isArray(config[F5_MARKS]) ? config[F5_MARKS] : (config[F5_MARKS] = []);
+  marks.push({ name, at: Date.now() });
+}
 
 export const DEFAULT_CONFIGURATION: vscode.DebugConfiguration = {
   type: 'uml',
@@ -31,10 +38,13 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
   /** Before F5: say now, with the fix at hand, if the kernel cannot be debugged well. */
   async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     // Every start (F5, Run Without Debugging, Attach, the sidebar's actions) passes here.
+    markF5(config, 'variables-substituted');
     if (!await confirmXsave(config, typeof config.umlDir === 'string' ? config.umlDir : umlDir())) return undefined;
+    markF5(config, 'xsave-checked');
     if (config.request !== 'launch' || config.noDebug || typeof config.kernel !== 'string') return config;
     let sections: string[];
     try { sections = elfSectionNamesOfFile(config.kernel); } catch { return config; }  // the adapter explains
+    markF5(config, 'debug-info-checked');
     if (!sections.includes('.debug_info')) {
       const act = await vscode.window.showErrorMessage(`${config.kernel} has no debug info: breakpoints, stacks and variables need CONFIG_DEBUG_INFO.`, 'Check Kernel Config');
       if (act) await vscode.commands.executeCommand('umlKernelDebug.checkConfig');
@@ -43,6 +53,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     // A kernel older than its .config or than sources saved here: build it first; a failed
     // build starts nothing.
     const built = await rebuildIfStale(config, folder, 'F5');
+    markF5(config, built.built ? 'rebuilt' : 'staleness-checked');
     if (!built.ok) {
       const act = await vscode.window.showErrorMessage(built.message!, 'Show Problems');
       if (act) await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -67,10 +78,12 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
         return undefined;
       }
     }
+    markF5(config, 'resolved');
     return config;
   }
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    const at = Date.now();  // F5's first step in our code
     if (!config.type && !config.request && !config.name) {
       // No launch.json: only offer ourselves in a UML kernel tree.
       const dir = folder?.uri.fsPath;
@@ -87,6 +100,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     // Known before the adapter starts, so the Instances view can tell which instance is ours.
     if (config.request === 'launch' && !config.umid) config.umid = freshUmid();
     if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
+    config[F5_MARKS] = [{ name: 'resolve', at }];
     return config;
   }
 }

@@ -31,3 +31,11 @@ export interface KernelLogResponse {
   /** Records in the buffer: the next request's `after`. */
   total: number;
 }
+
+/**
+ * Extension host -> adapter, inside the launch configuration: the extension host's steps of this
+ * F5 (the configuration provider's checks), each at its wall-clock time (Date.now()), so the
+ * session's timeline starts where F5 did, not at the launch request.
+ */
+export const F5_MARKS = '__f5Marks';
+export interface F5Mark { name: string; at: number }

@@ -1,5 +1,7 @@
 // Every launch.json attribute of every target (`"type": "uml"`): UML launch and attach, a kernel
 // in QEMU started by the adapter, a gdbstub someone else started.
+import type { F5Mark } from '../shared/messages';
+import { F5_MARKS } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -25,6 +27,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
   trace?: boolean;
+  /** The extension host's steps of this F5 (not a launch.json attribute: the configuration provider adds it). */
+  [F5_MARKS]?: F5Mark[];
   /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/targets/qemu); "kernel" is then the vmlinux. */
   qemu?: QemuLaunchBlock;
 }
@@ -91,7 +95,8 @@ export interface HostLaunchArguments {
 // default of the wrong type or a value of a string union left out of its enum); a unit test
 // (launchSchema) holds package.json's configurationAttributes against the table.
 
-type DapBase = keyof DebugProtocol.LaunchRequestArguments | keyof DebugProtocol.AttachRequestArguments;  // noDebug, __restart: VS Code's, not launch.json's
+// noDebug, __restart: VS Code's, not launch.json's; __f5Marks: the extension host's, not the user's.
+type DapBase = keyof DebugProtocol.LaunchRequestArguments | keyof DebugProtocol.AttachRequestArguments | typeof F5_MARKS;
 type LaunchArgs = UmlLaunchArguments | QemuLaunchArguments | HostLaunchArguments;
 type AttachArgs = UmlAttachArguments | RemoteAttachArguments;
 type KeysOf<T> = T extends unknown ? keyof T : never;  // the keys of every member of a union

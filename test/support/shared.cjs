@@ -105,6 +105,18 @@ function makeBusyboxRoot(script, { dir, sysfs = false, install = true, prefix = 
   return root;
 }
 
+/** A BusyBox initramfs (newc cpio, gzip) whose /init runs `script`: a file in a temp dir of its own (remove its directory). */
+function makeInitramfs(script) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-initramfs-'));
+  const root = makeBusyboxRoot(script, { dir: path.join(dir, 'root') });
+  const list = ['.', 'bin', 'bin/busybox', 'proc', 'sys', 'dev', 'init'].join('\n') + '\n';
+  const cpio = require('child_process').execFileSync('cpio', ['-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: list, maxBuffer: 64 << 20 });
+  const file = path.join(dir, 'initramfs.cpio.gz');
+  fs.writeFileSync(file, require('zlib').gzipSync(cpio));
+  fs.rmSync(root, { recursive: true, force: true });
+  return file;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Waiting for a state, not for a moment.
 
@@ -139,7 +151,7 @@ function median(xs) {
 
 module.exports = {
   pids, readProc, argvOf, parentOf, isAlive, processesWhere, umidProcesses, childrenOf, killPids, killUmid,
-  busybox, makeBusyboxRoot,
+  busybox, makeBusyboxRoot, makeInitramfs,
   sleep, pollUntil, waitUntil,
   median,
 };

@@ -21,6 +21,9 @@ export declare function busybox(): string;
 /** A busybox hostfs root whose /init installs the applets (unless `install: false`), mounts /proc (and /sys with `sysfs`), then runs `script`. */
 export declare function makeBusyboxRoot(script: string, o?: { dir?: string; sysfs?: boolean; install?: boolean; prefix?: string }): string;
 
+/** A BusyBox initramfs (newc cpio, gzip) whose /init runs `script`: a file in a temp dir of its own. */
+export declare function makeInitramfs(script: string): string;
+
 export declare function sleep(ms: number): Promise<void>;
 /** fn's first truthy value, or its last (falsy) one once `ms` have passed. */
 export declare function pollUntil<T>(fn: () => T | Promise<T>, ms: number, every?: number): Promise<T>;

@@ -7,7 +7,7 @@ const shared = require(path.resolve(__dirname, '..', '..', '..', 'test', 'suppor
 
 export const {
   pids, readProc, argvOf, parentOf, isAlive, processesWhere, umidProcesses, childrenOf, killPids, killUmid,
-  busybox, makeBusyboxRoot,
+  busybox, makeBusyboxRoot, makeInitramfs,
   sleep, pollUntil, waitUntil,
   median,
 } = shared;

@@ -1,11 +1,9 @@
 // The real test kernel (built once and cached by scripts/test-kernel.sh) and busybox root
 // filesystems made by the tests themselves.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import * as zlib from 'zlib';
-import { makeBusyboxRoot } from './shared';
+import { makeBusyboxRoot, makeInitramfs } from './shared';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -86,14 +84,4 @@ export function qemuKernelDir(): string {
   return cachedBuild('qemu-kernel.sh');
 }
 
-/** A BusyBox initramfs (newc cpio, gzip) whose /init runs `initScript`; a file in a temp dir. */
-export function makeInitramfs(initScript: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qemu-initramfs-'));
-  const root = makeBusyboxRoot(initScript, { dir: path.join(dir, 'root') });
-  const list = ['.', 'bin', 'bin/busybox', 'proc', 'sys', 'dev', 'init'].join('\n') + '\n';
-  const cpio = execFileSync('cpio', ['-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: list, maxBuffer: 64 << 20 });
-  const file = path.join(dir, 'initramfs.cpio.gz');
-  fs.writeFileSync(file, zlib.gzipSync(cpio));
-  fs.rmSync(root, { recursive: true, force: true });
-  return file;
-}
+export { makeInitramfs };
