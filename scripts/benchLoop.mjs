@@ -9,12 +9,10 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
-import { killUmid, makeBusyboxRoot, median, sleep } from '../test/support/shared.cjs';
+import { killUmid, makeBusyboxRoot, median } from '../test/support/shared.cjs';
+import { adapterLaunchToStop } from './adapterStop.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const require = createRequire(import.meta.url);
-const { DebugClient } = require('@vscode/debugadapter-testsupport');
 const FUNC = 'cmdline_proc_show';
 
 
@@ -39,27 +37,7 @@ function rawGdb(tree, rootfs, umid) {
   }).finally(() => { killUmid(umid); gdb.kill('SIGKILL'); killUmid(umid); rmSync(file, { force: true }); });
 }
 
-async function adapterToStop(tree, rootfs, umid) {
-  const dc = new DebugClient('node', join(root, 'dist/debugAdapter.js'), 'uml');
-  dc.defaultTimeout = 120000;
-  await dc.start();
-  try {
-    const stopped = dc.waitForEvent('stopped', 120000);
-    await dc.initializeRequest();
-    const t0 = performance.now();
-    await Promise.all([
-      dc.waitForEvent('initialized').then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: FUNC }] })).then(() => dc.configurationDoneRequest()),
-      dc.launchRequest({ kernel: join(tree, 'linux'), rootfs, init: '/init', console: 'internalConsole', mem: '128M', umid }),
-    ]);
-    const ev = await stopped;
-    if (ev.body.reason !== 'breakpoint') throw new Error(`first stop is ${ev.body.reason}`);
-    return performance.now() - t0;
-  } finally {
-    await Promise.race([dc.disconnectRequest({ terminateDebuggee: true }).catch(() => undefined), sleep(10000)]);
-    dc.stopAdapter();
-    killUmid(umid);
-  }
-}
+const adapterToStop = (tree, rootfs, umid) => adapterLaunchToStop({ kernel: join(tree, 'linux'), rootfs, init: '/init', console: 'internalConsole', mem: '128M', umid }, FUNC, () => killUmid(umid));
 
 export async function benchLoop({ runs = 2, log = console.log } = {}) {
   const source = execFileSync('bash', [join(root, 'scripts/test-kernel.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();

@@ -10,12 +10,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
-import { makeInitramfs, median, processesWhere, killPids, sleep } from '../test/support/shared.cjs';
+import { makeInitramfs, median, processesWhere, killPids } from '../test/support/shared.cjs';
+import { adapterLaunchToStop } from './adapterStop.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const require = createRequire(import.meta.url);
-const { DebugClient } = require('@vscode/debugadapter-testsupport');
 const FUNC = 'cmdline_proc_show';
 const TARGET = 1.2;  // ours against raw gdb on the same gdbstub
 
@@ -31,27 +29,8 @@ async function freePort() {
 /** QEMU processes of this run (their command line carries the initramfs). */
 const qemuOf = (initrd) => processesWhere((argv) => argv.includes(initrd));
 
-async function ours(tree, initrd) {
-  const dc = new DebugClient('node', join(root, 'dist/debugAdapter.js'), 'uml');
-  dc.defaultTimeout = 120000;
-  await dc.start();
-  try {
-    const stopped = dc.waitForEvent('stopped', 120000);
-    await dc.initializeRequest();
-    const t0 = performance.now();
-    await Promise.all([
-      dc.waitForEvent('initialized').then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: FUNC }] })).then(() => dc.configurationDoneRequest()),
-      dc.launchRequest({ kernel: join(tree, 'vmlinux'), console: 'internalConsole', qemu: { kernel: join(tree, 'arch/x86/boot/bzImage'), initrd, append: 'console=ttyS0' } }),
-    ]);
-    const ev = await stopped;
-    if (ev.body.reason !== 'breakpoint') throw new Error(`adapter: the first stop is ${ev.body.reason}`);
-    return performance.now() - t0;
-  } finally {
-    await Promise.race([dc.disconnectRequest({ terminateDebuggee: true }).catch(() => undefined), sleep(10000)]);
-    dc.stopAdapter();
-    killPids(qemuOf(initrd), 'SIGKILL');
-  }
-}
+const ours = (tree, initrd) => adapterLaunchToStop({ kernel: join(tree, 'vmlinux'), console: 'internalConsole', qemu: { kernel: join(tree, 'arch/x86/boot/bzImage'), initrd, append: 'console=ttyS0' } },
+  FUNC, () => killPids(qemuOf(initrd), 'SIGKILL'));
 
 async function raw(tree, initrd) {
   const port = await freePort();

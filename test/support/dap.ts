@@ -99,15 +99,21 @@ export async function stopClient(dc: DebugClient): Promise<void> {
  * One adapter session against the real kernel: starts the client, runs `fn`, always stops the
  * client, then checks that nothing of the instance is left (no process, no ~/.uml/<umid>).
  */
-export async function withSession(tag: string, fn: (dc: DebugClient, umid: string, out: { text: () => string }) => Promise<void>, env?: NodeJS.ProcessEnv): Promise<void> {
+export function withSession(tag: string, fn: (dc: DebugClient, umid: string, out: { text: () => string }) => Promise<void>, env?: NodeJS.ProcessEnv): Promise<void> {
+  return withCheckedSession(tag, fn, waitGone, env);
+}
+
+/** withSession with its own account of what a session `name` may leave behind. */
+export async function withCheckedSession(tag: string, fn: (dc: DebugClient, name: string, out: { text: () => string }) => Promise<void>,
+  leftovers: (name: string) => Promise<string[]>, env?: NodeJS.ProcessEnv): Promise<void> {
   const dc = await startClient(env);
   const out = collectOutput(dc);
-  const umid = uniqueUmid(tag);
+  const name = uniqueUmid(tag);
   try {
-    await fn(dc, umid, out);
+    await fn(dc, name, out);
   } finally {
     await stopClient(dc);
   }
-  const left = await waitGone(umid);
-  if (left.length) throw new Error(`left behind by ${umid}: ${left.join(', ')}`);
+  const left = await leftovers(name);
+  if (left.length) throw new Error(`left behind by ${name}: ${left.join(', ')}`);
 }

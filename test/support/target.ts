@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { testKernel, testKernelDir, makeRootfs, removeRootfs, qemuKernelDir, makeInitramfs } from './testKernel';
-import { startClient, collectOutput, stopClient, uniqueUmid, waitGone } from './dap';
+import { withCheckedSession, waitGone } from './dap';
 import { processesWhere, pollUntil } from './shared';
 
 export type TestTarget = 'uml' | 'qemu';
@@ -76,17 +76,8 @@ export function makeGuest(script: string): TestGuest {
  * One adapter session on the guest: starts the client, runs `fn` with a fresh session name,
  * always stops the client, then checks nothing of the session is left (processes, ~/.uml/<umid>).
  */
-export async function withGuestSession(guest: TestGuest, tag: string, fn: (dc: DebugClient, name: string, out: { text: () => string }) => Promise<void>): Promise<void> {
-  const dc = await startClient();
-  const out = collectOutput(dc);
-  const name = uniqueUmid(tag);
-  try {
-    await fn(dc, name, out);
-  } finally {
-    await stopClient(dc);
-  }
-  const left = await guest.leftovers(name);
-  if (left.length) throw new Error(`left behind by ${name}: ${left.join(', ')}`);
+export function withGuestSession(guest: TestGuest, tag: string, fn: (dc: DebugClient, name: string, out: { text: () => string }) => Promise<void>): Promise<void> {
+  return withCheckedSession(tag, fn, (name) => guest.leftovers(name));
 }
 
 /** initialize, launch on the guest; breakpoints set by `setBps` at initialized; then configurationDone. */
