@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 /** Console terminals we opened, with the tty file whose removal ends their session. */
 const owned = new Map<vscode.Terminal, string>();
 
-export function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArguments): Promise<() => void> {
+export function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArguments): Promise<void> {
   // Consoles of ended sessions (kept for their last words) give way to the new one, as
   // VS Code's own debug terminals are reused.
   for (const [t, ttyFile] of owned) {
@@ -20,10 +20,16 @@ export function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArgumen
     iconPath: new vscode.ThemeIcon('debug'), isTransient: true,
   });
   owned.set(t, shellArgs[1]);
-  // Shown once its helper reports the tty (the caller, which waits for it, says when; the process
-  // runs hidden meanwhile): the panel's first paint would otherwise hold up the debug toolbar,
-  // which the renderer draws at the same moment.
-  return Promise.resolve(() => t.show(true));
+  // Shown once its helper reports the tty (the process runs hidden): the panel's first paint
+  // would otherwise hold up the debug toolbar, which the renderer draws at the same moment.
+  const ttyFile = shellArgs[1];
+  const started = Date.now();
+  const reveal = setInterval(() => {
+    if (!fs.existsSync(ttyFile) && Date.now() - started < 3000) return;
+    clearInterval(reveal);
+    t.show(true);
+  }, 20);
+  return Promise.resolve();
 }
 
 export function registerConsoleTerminals(ctx: vscode.ExtensionContext): void {

@@ -5,11 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
-/**
- * Opens a terminal running `a.args`: DAP's runInTerminal, or the extension host's own (faster)
- * terminal, which may come hidden with a function that shows it (called once the tty is known).
- */
-export type OpenTerminal = (a: DebugProtocol.RunInTerminalRequestArguments) => Promise<void | (() => void)>;
+/** Opens a terminal running `a.args`: DAP's runInTerminal, or the extension host's own (faster) terminal. */
+export type OpenTerminal = (a: DebugProtocol.RunInTerminalRequestArguments) => Promise<void>;
 
 export class ConsoleTerminal {
   readonly ttyFile: string;
@@ -26,7 +23,7 @@ export class ConsoleTerminal {
     fs.mkdirSync(this.sessionDir, { recursive: true });
     fs.rmSync(this.ttyFile, { force: true });
     const helper = path.join(__dirname, 'consoleTty.js');
-    const reveal = await openTerminal({
+    await openTerminal({
       kind: 'integrated',
       title: `UML console: ${umid}`,
       cwd: cwd ?? this.sessionDir,
@@ -36,16 +33,12 @@ export class ConsoleTerminal {
     });
     o.mark?.('terminal-created');
     const deadline = Date.now() + timeoutMs;
-    try {
-      while (Date.now() < deadline) {
-        try {
-          const tty = fs.readFileSync(this.ttyFile, 'utf8').trim();
-          if (tty) return tty;
-        } catch { /* not yet */ }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } finally {
-      if (reveal) reveal();  // with its tty, or with whatever it says instead
+    while (Date.now() < deadline) {
+      try {
+        const tty = fs.readFileSync(this.ttyFile, 'utf8').trim();
+        if (tty) return tty;
+      } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('The console terminal did not report its tty. Set "console": "internalConsole" in launch.json to use the Debug Console instead.');
   }
