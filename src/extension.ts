@@ -1,7 +1,8 @@
 // Wires the extension together; the work lives in the capability folders.
 import * as vscode from 'vscode';
 import { UmlDebugSession } from './debug/session';
-import { UmlConfigurationProvider } from './launchConfig/provider';
+import { UmlConfigurationProvider, dynamicConfigurations } from './launchConfig/provider';
+import { registerF5 } from './launchConfig/f5';
 import { registerSessionCommands } from './launchConfig/commands';
 import { rebuildIfStale } from './launchConfig/rebuild';
 import { openConsoleTerminal, registerConsoleTerminals } from './launchConfig/consoleTerminal';
@@ -26,11 +27,12 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   const provider = new UmlConfigurationProvider();
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider('uml', provider),
-    vscode.debug.registerDebugConfigurationProvider('uml', provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    // Only offers: a second registration with resolve methods would be asked to resolve every start again.
+    vscode.debug.registerDebugConfigurationProvider('uml', { provideDebugConfigurations: dynamicConfigurations }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory('uml', {
       // Inline: no second Node process; the same session class runs standalone in dist/debugAdapter.js.
       createDebugAdapterDescriptor: (session) => new vscode.DebugAdapterInlineImplementation(new UmlDebugSession({
-        openTerminal: openConsoleTerminal,
+        openTerminal: (a) => openConsoleTerminal(a, session),
         launchFailed: (message) => void vscode.window.showErrorMessage(message),
         beforeRestart: async () => {
           const r = await rebuildIfStale(session.configuration, session.workspaceFolder, 'Restart');
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   );
   registerConsoleTerminals(context);
   registerSessionCommands(context);
+  registerF5(context);
   context.subscriptions.push(vscode.tasks.registerTaskProvider('uml', new UmlTaskProvider()));
   registerIndexWarm(context);
   registerConfigDoctor(context);

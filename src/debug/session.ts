@@ -94,7 +94,13 @@ export class UmlDebugSession extends LoggingDebugSession {
       // VS Code shows the debug toolbar once the launch is answered: in the extension host the
       // answer goes as soon as the plan holds (every bad input is known by then), and what fails
       // later is said through the host (launchFailed) as the session ends.
-      if (this.opts.launchFailed) { this.sendResponse(response); answered = true; }
+      if (this.opts.launchFailed) {
+        this.sendResponse(response);
+        answered = true;
+        // The answer leaves the extension host on a timer; gdb's start below is ~40 ms of
+        // synchronous work (spawn, files) that would hold it, and the toolbar with it.
+        await new Promise((r) => setTimeout(r, 0));
+      }
       const rt = await this.startGdb(target, args, wantTerminal);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;

@@ -8,7 +8,25 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 /** Console terminals we opened, with the tty file whose removal ends their session. */
 const owned = new Map<vscode.Terminal, string>();
 
-export function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArguments): Promise<void> {
+/**
+ * The toolbar first: VS Code draws it 20 ms after it focuses the new session, and a terminal
+ * created in that moment (tens of ms of the renderer's time) holds it up. The terminal waits
+ * for the session to be the active one (at most 300 ms), then for the toolbar's paint.
+ */
+async function afterToolbar(session: vscode.DebugSession | undefined): Promise<void> {
+  if (!session) return;
+  if (vscode.debug.activeDebugSession?.id !== session.id) {
+    await new Promise<void>((resolve) => {
+      const done = () => { clearTimeout(cap); sub.dispose(); resolve(); };
+      const sub = vscode.debug.onDidChangeActiveDebugSession((s) => { if (s?.id === session.id) done(); });
+      const cap = setTimeout(done, 300);
+    });
+  }
+  await new Promise((r) => setTimeout(r, 30));
+}
+
+export async function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArguments, session?: vscode.DebugSession): Promise<void> {
+  await afterToolbar(session);
   // Consoles of ended sessions (kept for their last words) give way to the new one, as
   // VS Code's own debug terminals are reused.
   for (const [t, ttyFile] of owned) {
@@ -29,7 +47,6 @@ export function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArgumen
     clearInterval(reveal);
     t.show(true);
   }, 20);
-  return Promise.resolve();
 }
 
 export function registerConsoleTerminals(ctx: vscode.ExtensionContext): void {

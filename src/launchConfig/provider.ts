@@ -11,6 +11,8 @@ import { confirmXsave } from '../hostcompat/xsaveFix';
 import { kernelStaleness } from './staleness';
 import { rebuildIfStale, savedSources } from './rebuild';
 import { F5_MARKS, F5Mark } from '../shared/messages';
+import { hasUmlConfiguration } from './f5Config';
+import { takeF5Press } from './f5';
 
 const warnedNoScripts = new Set<string>();
 
@@ -100,9 +102,18 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     // Known before the adapter starts, so the Instances view can tell which instance is ours.
     if (config.request === 'launch' && !config.umid) config.umid = freshUmid();
     if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
-    config[F5_MARKS] = [{ name: 'resolve', at }];
+    const key = takeF5Press();
+    config[F5_MARKS] = [...(key !== undefined ? [{ name: 'f5-key', at: key }] : []), { name: 'resolve', at }];
     return config;
   }
+}
+
+/**
+ * The Run and Debug view's offer for a folder without a "uml" configuration of its own; with
+ * one, that is what F5 runs (f5.ts relies on there being no other "uml" choice).
+ */
+export function dynamicConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
+  return hasUmlConfiguration(vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown>('configurations')) ? [] : [DEFAULT_CONFIGURATION];
 }
 
 /** The launch configuration F5 would use here: the first "uml" launch in launch.json, else the default. */

@@ -1,8 +1,10 @@
 // The edit-rebuild-debug loop in a real VS Code, on a scratch copy of the test kernel's tree (the
-// cached tree is never built in): an edit to cmdline_proc_show saved in the editor, F9 on the new
-// line, F5 rebuilds the kernel first (the "uml: linux" task) and stops there when the guest runs
-// `cat /proc/cmdline`, and the edited code runs. Then a compiler error: F5 starts nothing and
-// says so, the error is in the Problems view, no instance and no gdb exist.
+// cached tree is never built in) with a launch.json holding one "uml" configuration: an edit to
+// cmdline_proc_show left unsaved, F9 on the new line, F5 (the extension's own F5 for that one
+// configuration: it saves as debug.saveBeforeStart says and skips VS Code's configuration
+// reload) saves the edit, rebuilds the kernel first (the "uml: linux" task) and stops there when
+// the guest runs `cat /proc/cmdline`, and the edited code runs. Then a compiler error: F5 starts
+// nothing and says so, the error is in the Problems view, no instance and no gdb exist.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,19 +26,24 @@ export async function run(s, ctx) {
     const { createRootfs } = await import(path.join(REPO, 'out', 'src', 'rootfs', 'create.js'));
     await createRootfs({ recipe: 'busybox', target: path.join(tree, 'rootfs'), output: 'dir', hostname: 'uml' }, { log: () => {}, step: () => {} });
     ctx.kernelBefore = fs.statSync(path.join(tree, 'linux')).mtimeMs;
+    fs.mkdirSync(path.join(tree, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(tree, '.vscode', 'launch.json'), JSON.stringify({
+      version: '0.2.0',
+      configurations: [{ type: 'uml', request: 'launch', name: 'UML loop', kernel: '${workspaceFolder}/linux', rootfs: '${workspaceFolder}/rootfs', console: 'integratedTerminal' }],
+    }, null, 2));
   });
 
-  await s.step('open it, edit cmdline_proc_show and save', async () => {
+  await s.step('open it, edit cmdline_proc_show, leave it unsaved', async () => {
     await s.openWorkbench(tree);
     await s.openFile('fs/proc/cmdline.c');
     await s.goToLine(9);
     await page.keyboard.press('Home');
     await page.keyboard.insertText('\tseq_puts(m, "EDITED ");\n');
-    await page.keyboard.press('Control+S');
-    await waitUntil('the edit on disk', () => fs.readFileSync(path.join(tree, 'fs/proc/cmdline.c'), 'utf8').includes('seq_puts(m, "EDITED ");'), 10000, 250);
+    await sleep(500);
+    if (fs.readFileSync(path.join(tree, 'fs/proc/cmdline.c'), 'utf8').includes('EDITED')) throw new Error('the edit is on disk before F5 (auto save?)');
   });
 
-  await s.step('F9 on the new line 9, F5: the kernel is rebuilt first, then boots', async () => {
+  await s.step('F9 on the new line 9, F5: the edit is saved, the kernel is rebuilt first, then boots', async () => {
     await s.goToLine(9);
     await page.keyboard.press('F9');
     await waitUntil('a breakpoint glyph', async () => (await page.locator('.part.editor .codicon-debug-breakpoint').count()) > 0, 10000, 250);
@@ -45,11 +52,16 @@ export async function run(s, ctx) {
     await page.keyboard.press('F5');
     await waitUntil('a rebuilt linux', () => fs.statSync(path.join(tree, 'linux')).mtimeMs > ctx.kernelBefore, 240000, 500)
       .catch(async (e) => { throw new Error(`${e.message}; notifications: ${JSON.stringify(await s.notifications())}; terminals: ${JSON.stringify(await s.terminalNames())}`); });
+    if (!fs.readFileSync(path.join(tree, 'fs/proc/cmdline.c'), 'utf8').includes('seq_puts(m, "EDITED ");')) throw new Error('F5 did not save the edit');
     s.log(`linux rebuilt ${Date.now() - t} ms after F5`);
     await waitUntil('the debug toolbar', () => page.locator('.debug-toolbar').isVisible(), 120000, 250)
       .catch(async (e) => { throw new Error(`${e.message}; notifications: ${JSON.stringify(await s.notifications())}`); });
     umid = await waitUntil(`an instance under ${s.umlDir}`, () => fs.existsSync(s.umlDir) && fs.readdirSync(s.umlDir)[0], 60000, 250);
     registerUmid(umid, s.umlDir);
+    // The extension's F5 ran (its mark opens the session's timeline), not VS Code's.
+    const file = path.join(s.home, '.cache', 'uml-kernel-debug', 'sessions', umid, 'timeline.json');
+    const first = await waitUntil(`${file}`, () => JSON.parse(fs.readFileSync(file, 'utf8')).before?.[0]?.name, 30000, 250);
+    if (first !== 'f5-key') throw new Error(`the timeline starts with ${first}, not f5-key: VS Code's own F5 ran`);
     await s.shot('rebuilt-and-started');
   });
 
