@@ -32,7 +32,7 @@ function stampOf(file: string): string | undefined {
  * timeline), 'resume-failed' (gdb's words: it answered a resume, then could not do it; the
  * kernel stays stopped).
  */
-export class Runtime extends EventEmitter {
+export class Runtime extends EventEmitter implements TargetHost {
   private gdb!: Gdb;
   /** The typed MI commands: the only way the adapter talks to gdb. */
   mi!: MiCommands;
@@ -46,30 +46,21 @@ export class Runtime extends EventEmitter {
 
   private readonly stopTimeoutMs: number;
   private readonly cancelWarm = new AbortController();
-  /** What the target is lent: gdb and the run state's hands. */
-  readonly host: TargetHost;
-
   /** opts.startGdb and opts.stopTimeoutMs let unit tests drive the runtime with a scripted MI stream. */
   constructor(readonly target: Target, private readonly log: (s: string) => void = () => undefined,
     private readonly opts: { startGdb?: (o: GdbStartOptions) => Gdb; stopTimeoutMs?: number; warmIndex?: typeof warmIndex } = {}) {
     super();
     this.stopTimeoutMs = opts.stopTimeoutMs ?? STOP_TIMEOUT_MS;
-    const rt = this;  // eslint-disable-line @typescript-eslint/no-this-alias
-    this.host = {
-      get mi() { return rt.mi; },
-      get state() { return rt.state; },
-      set state(s: RunState) { rt.state = s; },
-      get inferiorPid() { return rt.inferiorPid; },
-      set inferiorPid(p: number | undefined) { rt.inferiorPid = p; },
-      output: (text, category) => this.emit('output', text, category),
-      phase: (name) => this.emit('phase', name),
-      claimStop: (command, what, ms) => this.internalStopAfter(command, what, ms),
-      ended: (why) => {
-        if (this.disposed || this.state === 'exited') return;
-        this.state = 'exited';
-        this.emit('exited', why);
-      },
-    };
+  }
+
+  // The target's hands on the run (TargetHost): the runtime lends itself.
+  output(text: string, category: 'console' | 'stdout' | 'stderr'): void { this.emit('output', text, category); }
+  phase(name: string): void { this.emit('phase', name); }
+  /** The target ended by itself (QEMU exited): the session ends, saying why. */
+  ended(why: string): void {
+    if (this.disposed || this.state === 'exited') return;
+    this.state = 'exited';
+    this.emit('exited', why);
   }
 
   get plan() { return this.target.plan; }
@@ -103,17 +94,17 @@ export class Runtime extends EventEmitter {
       this.state = 'stopped';
       this.emit('resume-failed', `${log.trim()} ${msg}`.trim());
     });
-    this.target.gdbStarted?.(this.gdb, this.host);
+    this.target.gdbStarted?.(this.gdb, this);
     // Pipelined: gdb loads the kernel while the target does its own part (F5 latency is a benchmark target).
     const loaded = Promise.all([
       this.mi.gdbSet('mi-async', 'on'),
       this.mi.consoleExec(`source ${p.gdbinitPath}`),
     ]);
     loaded.catch(() => undefined);  // awaited below; this only keeps an early failure from going unhandled
-    await this.target.besideLoad?.(this.host);
+    await this.target.besideLoad?.(this);
     await loaded;
     this.emit('phase', 'symbols-loaded');
-    await this.target.loaded(this.host);
+    await this.target.loaded(this);
   }
 
   /** Fills gdb's index cache for the kernel when it has not seen this build-id (a gdb of its own). */
@@ -126,7 +117,7 @@ export class Runtime extends EventEmitter {
   /** The console terminal exists (gdb has been loading the kernel meanwhile): the target takes its tty. */
   async bindTty(tty: string): Promise<void> {
     if (!this.target.bindTty) throw new Error('this target opens no terminal late');
-    await this.target.bindTty(this.host, tty);
+    await this.target.bindTty(this, tty);
   }
 
   async run(): Promise<void> {
@@ -146,7 +137,7 @@ export class Runtime extends EventEmitter {
     if (refusal || !this.target.reboot) return Promise.reject(new Error(refusal ?? 'This target cannot be restarted.'));
     const reboot = this.target.reboot.bind(this.target);
     return this.exclusive(async () => {
-      if (this.state === 'running') await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt before restart').catch(() => undefined);
+      if (this.state === 'running') await this.claimStop(() => this.mi.execInterrupt(), 'interrupt before restart').catch(() => undefined);
       const kernel = this.plan.kernel.kernel;
       const stamp = stampOf(kernel);
       if (stamp !== this.kernelStamp) {
@@ -154,7 +145,7 @@ export class Runtime extends EventEmitter {
         this.emit('output', `${path.basename(kernel)} was rebuilt since gdb loaded it: gdb re-reads its symbols and re-binds the breakpoints before the guest boots again.\n`, 'console');
         await this.warmIndex();  // the new build-id is new to gdb's index cache too
       }
-      await reboot(this.host);
+      await reboot(this);
     });
   }
 
@@ -163,7 +154,7 @@ export class Runtime extends EventEmitter {
    * If the command fails or no stop comes in time, the claim is dropped, so a later stop is
    * the user's again, and the error says what did not happen.
    */
-  private async internalStopAfter(command: () => Promise<void>, what: string, ms = this.stopTimeoutMs): Promise<Stop> {
+  async claimStop(command: () => Promise<void>, what: string, ms = this.stopTimeoutMs): Promise<Stop> {
     let claim!: (r: Stop) => void;
     const stop = new Promise<Stop>((resolve) => { claim = resolve; });
     this.internalStop = claim;
@@ -198,7 +189,7 @@ export class Runtime extends EventEmitter {
   withStopped<T>(fn: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       if (this.state !== 'running') return fn();
-      const rec = await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt');
+      const rec = await this.claimStop(() => this.mi.execInterrupt(), 'interrupt');
       try {
         return await fn();
       } finally {
@@ -283,7 +274,7 @@ export class Runtime extends EventEmitter {
     if (!this.gdb || this.gdb.exited || this.state === 'exited' || this.state === 'idle') return;
     if (this.state === 'running') {
       // gdb detaches a stopped process only; if the stop does not come, detach anyway.
-      await this.internalStopAfter(() => this.mi.execInterrupt(), 'interrupt before detach', 3000).catch(() => undefined);
+      await this.claimStop(() => this.mi.execInterrupt(), 'interrupt before detach', 3000).catch(() => undefined);
     }
     await this.mi.targetDetach();
   }
@@ -303,10 +294,10 @@ export class Runtime extends EventEmitter {
       this.state = 'exited';
       return;
     }
-    this.target.endProcesses(this.host);
+    this.target.endProcesses(this);
     if (this.gdb) await this.gdb.exit(1500);  // kills gdb if it does not quit in time
     // A process may have been forked while we killed: sweep once more.
-    this.target.endProcesses(this.host);
+    this.target.endProcesses(this);
     this.target.cleanup?.();
     this.state = 'exited';
   }

@@ -25,7 +25,7 @@ async function afterToolbar(session: vscode.DebugSession | undefined): Promise<v
   await new Promise((r) => setTimeout(r, 30));
 }
 
-export async function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArguments, session?: vscode.DebugSession): Promise<void> {
+export async function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestArguments, session?: vscode.DebugSession): Promise<() => void> {
   await afterToolbar(session);
   // Consoles of ended sessions (kept for their last words) give way to the new one, as
   // VS Code's own debug terminals are reused.
@@ -38,15 +38,9 @@ export async function openConsoleTerminal(a: DebugProtocol.RunInTerminalRequestA
     iconPath: new vscode.ThemeIcon('debug'), isTransient: true,
   });
   owned.set(t, shellArgs[1]);
-  // Shown once its helper reports the tty (the process runs hidden): the panel's first paint
-  // would otherwise hold up the debug toolbar, which the renderer draws at the same moment.
-  const ttyFile = shellArgs[1];
-  const started = Date.now();
-  const reveal = setInterval(() => {
-    if (!fs.existsSync(ttyFile) && Date.now() - started < 3000) return;
-    clearInterval(reveal);
-    t.show(true);
-  }, 20);
+  // Shown when the adapter has read its tty (the process runs hidden until then): the panel's
+  // first paint would otherwise compete with the debug toolbar's.
+  return () => t.show(true);
 }
 
 export function registerConsoleTerminals(ctx: vscode.ExtensionContext): void {

@@ -5,8 +5,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
-/** Opens a terminal running `a.args`: DAP's runInTerminal, or the extension host's own (faster) terminal. */
-export type OpenTerminal = (a: DebugProtocol.RunInTerminalRequestArguments) => Promise<void>;
+/**
+ * Opens a terminal running `a.args`: DAP's runInTerminal, or the extension host's own (faster)
+ * terminal, which it may keep hidden until the returned reveal is called (when the tty is read).
+ */
+export type OpenTerminal = (a: DebugProtocol.RunInTerminalRequestArguments) => Promise<void | (() => void)>;
 
 export class ConsoleTerminal {
   readonly ttyFile: string;
@@ -23,7 +26,7 @@ export class ConsoleTerminal {
     fs.mkdirSync(this.sessionDir, { recursive: true });
     fs.rmSync(this.ttyFile, { force: true });
     const helper = path.join(__dirname, 'consoleTty.js');
-    await openTerminal({
+    const reveal = await openTerminal({
       kind: 'integrated',
       title: `UML console: ${umid}`,
       cwd: cwd ?? this.sessionDir,
@@ -36,10 +39,11 @@ export class ConsoleTerminal {
     while (Date.now() < deadline) {
       try {
         const tty = fs.readFileSync(this.ttyFile, 'utf8').trim();
-        if (tty) return tty;
+        if (tty) { reveal?.(); return tty; }
       } catch { /* not yet */ }
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 20));
     }
+    reveal?.();  // whatever the terminal shows instead of a tty
     throw new Error('The console terminal did not report its tty. Set "console": "internalConsole" in launch.json to use the Debug Console instead.');
   }
 

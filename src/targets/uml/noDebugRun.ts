@@ -20,10 +20,11 @@ export class NoDebugRun extends EventEmitter {
     const p = this.plan;
     if (p.console === 'integratedTerminal' && runInTerminal) {
       // The kernel itself runs in the terminal (DAP's, a shell that stays): its console is the terminal's tty.
-      await runInTerminal({
+      const reveal = await runInTerminal({
         kind: 'integrated', title: `UML: ${p.umid}`, cwd: p.cwd ?? path.dirname(p.kernel.kernel),
         args: [p.kernel.kernel, ...p.args], env: p.env,
       });
+      reveal?.();  // no tty to wait for: the kernel's console is the terminal itself
     } else {
       const proc = execa(p.kernel.kernel, p.args, {
         stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] as unknown as ['ignore', 'pipe', 'pipe'],
