@@ -5,11 +5,15 @@ import { MiCommands, Varobj, Where } from '../gdb/commands';
 import { frameOf } from './frames';
 import { pointerTarget } from './memory';
 import { gdbThreadOf } from './tasks';
+import { KernelLists } from './kernelLists';
+import { bitRanges, counterPath, isCpumask, jiffiesText } from './kernelData';
 
 type Ref =
   | { kind: 'scope'; scope: 'args' | 'locals' | 'registers'; frameId: number }
-  | { kind: 'expr'; frameId: number; expr: string }     // not yet a varobj
-  | { kind: 'varobj'; name: string; expr: string; type: string; frameId?: number };
+  | { kind: 'expr'; frameId?: number; expr: string }     // not yet a varobj
+  | { kind: 'varobj'; name: string; expr: string; type: string; frameId?: number }
+  | { kind: 'list'; id: number; frameId?: number }       // a kernel list: kernelLists.ts
+  | { kind: 'listPage'; id: number; start: number; count: number; frameId?: number };
 
 /** x86_64: 4 debug registers, each watching up to 8 aligned bytes. */
 export const MAX_WATCH_BYTES = 32;
@@ -53,8 +57,15 @@ export class Variables {
   private handles = new Handles<Ref>();
   private roots: string[] = [];
   private regNames: string[] | undefined;
+  private readonly lists: KernelLists;
 
-  constructor(private readonly mi: MiCommands) {}
+  constructor(private readonly mi: MiCommands) {
+    this.lists = new KernelLists(mi, {
+      listRef: (id, frameId) => this.handles.create({ kind: 'list', id, frameId }),
+      pageRef: (id, start, count, frameId) => this.handles.create({ kind: 'listPage', id, start, count, frameId }),
+      exprRef: (expr, frameId) => this.handles.create({ kind: 'expr', expr, frameId }),
+    });
+  }
 
   scopes(frameId: number): DebugProtocol.Scope[] {
     const ref = (scope: 'args' | 'locals' | 'registers') => this.handles.create({ kind: 'scope', scope, frameId });
@@ -77,6 +88,8 @@ export class Variables {
       if (ref.scope === 'registers') return this.registers(ref.frameId);
       return this.frameVariables(ref.frameId, ref.scope === 'args');
     }
+    if (ref.kind === 'list') return this.lists.expand(ref.id, ref.frameId);
+    if (ref.kind === 'listPage') return this.lists.entries(ref.id, ref.start, ref.count, ref.frameId);
     const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
     return this.children(vo, start, count);
   }
@@ -93,11 +106,15 @@ export class Variables {
       return { result: await this.mi.dataEvaluateExpression(expr, where), variablesReference: 0 };
     }
     this.roots.push(v.name);
+    const list = await this.lists.recognise(expr, v.type, frameId, undefined);
+    if (list) return { result: list.value, type: v.type, variablesReference: list.variablesReference };
     const reference = v.numchild > 0 ? this.handles.create({ kind: 'varobj', name: v.name, expr, type: v.type, frameId }) : 0;
     // The memory inspector opens at what a pointer points to, or at an aggregate itself.
     let memoryReference = pointerTarget(v.type, v.value);
     if (!memoryReference && v.numchild > 0) memoryReference = /^(0x[0-9a-f]+)/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, where).catch(() => ''))?.[1];
-    return { result: v.value ?? '', type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
+    const shown = (/^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
+      ?? (v.value === undefined || v.value === '{...}' ? await this.kernelValue(expr, v.type, frameId) : undefined) ?? v.value ?? '';
+    return { result: shown, type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
   }
 
   async setVariable(reference: number, name: string, value: string): Promise<DebugProtocol.SetVariableResponse['body']> {
@@ -107,7 +124,8 @@ export class Variables {
     let frameId: number | undefined;
     if (ref.kind === 'scope') frameId = ref.frameId;
     else if (ref.kind === 'expr') { frameId = ref.frameId; expr = `(${ref.expr}).${name}`; }
-    else { expr = childExpr(ref, name); frameId = ref.frameId; }
+    else if (ref.kind === 'varobj') { expr = childExpr(ref, name); frameId = ref.frameId; }
+    else throw new Error(`${name} is an entry of a kernel list: set its members instead`);
     if (ref.kind === 'scope' && ref.scope === 'registers') expr = `$${name}`;
     return { value: (await this.mi.dataEvaluateExpression(`${expr} = ${value}`, maybeWhere(frameId))) || value };
   }
@@ -123,6 +141,7 @@ export class Variables {
    */
   reset(): void {
     this.handles.reset();
+    this.lists.reset();
     // A varobj gdb has already dropped (its frame is gone) is no loss: nothing to report.
     for (const n of this.roots) this.mi.varDelete(n).catch(() => undefined);
     this.roots = [];
@@ -139,7 +158,7 @@ export class Variables {
   }
 
   private async toVarobj(reference: number, ref: Ref & { kind: 'expr' }): Promise<Ref & { kind: 'varobj' }> {
-    const v = await this.mi.varCreate(ref.expr, whereOf(ref.frameId));
+    const v = await this.mi.varCreate(ref.expr, maybeWhere(ref.frameId));
     this.roots.push(v.name);
     const vo = { kind: 'varobj' as const, name: v.name, expr: ref.expr, type: v.type, frameId: ref.frameId };
     this.handles.set(reference, vo);
@@ -151,8 +170,10 @@ export class Variables {
     for (const c of await this.mi.varListChildren(vo.name, count > 0 ? { from: start, to: start + count } : undefined)) {
       const { exp, type, numchild } = c;
       const expr = childExpr(vo, exp);
+      const list = await this.lists.recognise(expr, type, vo.frameId, vo.type, exp);
+      if (list) { out.push({ name: exp, type, value: list.value, evaluateName: expr, variablesReference: list.variablesReference }); continue; }
       const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: c.name, expr, type, frameId: vo.frameId }) : 0;
-      let value = c.value ?? summary(type);
+      let value = (c.value !== undefined && c.value !== '{...}' ? c.value : await this.kernelValue(expr, type, vo.frameId)) ?? c.value ?? summary(type);
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
       if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
       const name = /^\d+$/.test(exp) ? `[${exp}]` : exp;
@@ -206,8 +227,25 @@ export class Variables {
         : `${name}: no such variables container (${reference}) in this session.` };
     }
     if (ref.kind === 'scope') return { expr: ref.scope === 'registers' ? `$${name}` : name, frameId: ref.frameId };
+    if (ref.kind === 'list' || ref.kind === 'listPage') return { gone: `${name}: an entry of a kernel list: watch one of its members instead.` };
     const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
     return { expr: childExpr(vo, /^\[(\d+)\]$/.exec(name)?.[1] ?? name), frameId: vo.frameId };
+  }
+
+  /** A counter as its number, a cpumask as its set bits; undefined for other types. */
+  private async kernelValue(expr: string, type: string, frameId?: number): Promise<string | undefined> {
+    const counter = counterPath(type);
+    if (counter) return this.mi.dataEvaluateExpression(`(${expr})${counter}`, maybeWhere(frameId)).catch(() => undefined);
+    if (isCpumask(type)) {
+      const bits = await this.mi.dataEvaluateExpression(`(${expr}).bits`, maybeWhere(frameId)).catch(() => undefined);
+      return bits === undefined ? undefined : `"${bitRanges(bits)}"`;
+    }
+    return undefined;
+  }
+
+  private async jiffies(raw: string | undefined): Promise<string | undefined> {
+    if (raw === undefined) return undefined;
+    return jiffiesText(raw, await this.mi.dataEvaluateExpression('tick_nsec').catch(() => ''));
   }
 
   private paging(type: string, numchild: number): Partial<DebugProtocol.Variable> {

@@ -2,7 +2,7 @@
 // own -gdb-exit) where MI text is written. Pure over a channel, so it unit-tests without gdb.
 import { MiRecord, MiTuple, MiValue, list, miQuote, str, tuple } from './mi';
 import { setArgsCommand } from './gdbinit';
-import { KernelModule, KernelTask, parseModules, parseTasks } from './kernelPython';
+import { KernelModule, KernelTask, ListWalk, parseFields, parseListWalk, parseModules, parseTasks } from './kernelPython';
 import { BreakpointInfo, Frame, breakpointRecord, frameRecord } from './records';
 
 /** What sends MI commands: the Gdb process, or a scripted stream in tests. */
@@ -205,6 +205,13 @@ export class MiCommands {
   async taskEnter(addr: bigint): Promise<void> { await this.consoleExec(`uml-task-enter ${hex(addr)}`); }
   async taskLeave(): Promise<void> { await this.consoleExec('uml-task-leave'); }
   async modules(): Promise<KernelModule[]> { return parseModules(await this.consoleExec('uml-modules')); }
+  /** The nodes of a list_head ('list') or hlist_head ('hlist') at `head`, checked as walked (kernelPython.ts). */
+  async listWalk(kind: 'list' | 'hlist', head: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-list-walk ${kind} ${hex(head)} ${max}`)); }
+  /** Named fields of structs of `type` ("struct task_struct") at `addrs`, in one round trip. */
+  async structFields(type: string, fields: string[], addrs: bigint[]): Promise<Map<bigint, Array<[string, string]>>> {
+    if (!addrs.length) return new Map();
+    return parseFields(await this.consoleExec(`uml-fields ${type.replace(/\s+/g, '+')} ${fields.join(',') || ','} ${addrs.map(hex).join(' ')}`));
+  }
   async moduleInfo(expr: string): Promise<KernelModule | undefined> { return parseModules(await this.consoleExec(`uml-module-info ${expr}`))[0]; }
 
   /**

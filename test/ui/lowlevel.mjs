@@ -1,6 +1,7 @@
 // The lower levels in VS Code's own views: the exception filters in the Breakpoints view, the
 // Disassembly view at a stop in cmdline_proc_show (its symbol and source line), and the Debug
-// Console's completion of a struct member. A small workspace with a launch.json (no tree).
+// Console's completion of a struct member, a kernel list (init_task.children) opened there as its
+// entries. A small workspace with a launch.json (no tree).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,6 +103,25 @@ export async function run(s, ctx) {
       .catch(async (e) => { throw new Error(`${e.message}; suggestions: ${JSON.stringify(await s.texts('.suggest-widget .monaco-list-row'))}`); });
     await s.shot('completion');
     await page.keyboard.press('Escape');
+  });
+
+  await s.step('the Debug Console shows init_task.children as its entries: init and kthreadd', async () => {
+    const input = page.locator('.repl .repl-input-wrapper');
+    await input.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('init_task.children');
+    await page.keyboard.press('Enter');
+    const rows = '.repl .monaco-list-row';
+    const head = page.locator(rows, { hasText: 'list of struct task_struct (.sibling)' }).last();
+    await head.waitFor({ timeout: 15000 }).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(rows))}`); });
+    await head.click();  // a result with children opens on click
+    const text = await waitUntil('init and kthreadd under it', async () => {
+      const t = await s.texts(rows);
+      return t.some((x) => /\[0\].*\{pid = 1, comm = "init"\}/.test(x)) && t.some((x) => /\[1\].*\{pid = 2, comm = "kthreadd"\}/.test(x)) && t;
+    }, 15000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(rows))}`); });
+    s.log(`debug console: ${JSON.stringify(text.slice(-6))}`);
+    await s.shot('kernel-list');
   });
 
   await s.step('Stop ends the kernel and gdb', async () => {

@@ -1,0 +1,100 @@
+// Kernel lists in Variables, hover, Watch and the Debug Console: a list head whose container is
+// known (kernelData.ts) expands to its entries, each the containing struct (container_of
+// resolved), walked in gdb's Python (one round trip, checked as walked: a broken link, a cycle
+// or unreadable memory is said on the list, never walked forever). Nothing is read until the
+// list is opened; longer lists come in groups of 100, and only a shown group's names are read.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { MiCommands, Where } from '../gdb/commands';
+import type { ListWalk } from '../gdb/kernelPython';
+import { Container, ListKind, PAGE, globalHead, listKindOf, listValue, memberHead, pages, splitMember, summaryFields } from './kernelData';
+import { frameOf } from './frames';
+import { gdbThreadOf } from './tasks';
+
+/** Walks stop here: a longer list is shown as such, not walked on. */
+export const MAX_ENTRIES = 100000;
+
+interface List { head: bigint; kind: ListKind; container: Container; expr: string; walk?: ListWalk; offset?: bigint }
+
+/** The Variables handles a list hands out (created by the owner, which keeps the numbering). */
+export interface ListRefs {
+  listRef(id: number, frameId?: number): number;
+  pageRef(id: number, start: number, count: number, frameId?: number): number;
+  exprRef(expr: string, frameId?: number): number;
+}
+
+const whereOf = (frameId: number | undefined): Where | undefined => {
+  if (frameId === undefined) return undefined;
+  const { thread, level } = frameOf(frameId);
+  return { thread: gdbThreadOf(thread), frame: level };
+};
+const hex = (a: bigint) => `0x${a.toString(16)}`;
+
+export class KernelLists {
+  private lists: List[] = [];
+
+  constructor(private readonly mi: MiCommands, private readonly refs: ListRefs) {}
+
+  /** Forgets every list: the guest resumed. */
+  reset(): void { this.lists = []; }
+
+  /**
+   * A list head this debugger knows the container of: `expr` of `type`, a member `member` of a
+   * struct of `ownerType`, or a global; undefined for anything else (shown as it is).
+   */
+  async recognise(expr: string, type: string, frameId: number | undefined, ownerType?: string, member?: string): Promise<{ value: string; variablesReference: number } | undefined> {
+    const kind = listKindOf(type);
+    if (!kind) return undefined;
+    let container = ownerType && member ? memberHead(ownerType, member) : globalHead(expr);
+    if (!container && !ownerType) {
+      // An expression like init_task.tasks: the owner's type says which list it is.
+      const split = splitMember(expr);
+      if (split) {
+        const owner = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${split.owner}`).catch(() => ''))?.[1] ?? '';
+        container = memberHead(owner.trim(), split.member);
+      }
+    }
+    if (!container) return undefined;
+    const addr = /0x[0-9a-f]+/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, whereOf(frameId)).catch(() => ''))?.[0];
+    if (!addr) return undefined;
+    const id = this.lists.push({ head: BigInt(addr), kind, container, expr }) - 1;
+    return { value: listValue(container), variablesReference: this.refs.listRef(id, frameId) };
+  }
+
+  /** The opened list: its entries (or groups of 100), what went wrong on the walk, and the head as it is. */
+  async expand(id: number, frameId?: number): Promise<DebugProtocol.Variable[]> {
+    const l = this.lists[id];
+    if (!l) return [];
+    const w = l.walk ??= await this.mi.listWalk(l.kind, l.head, MAX_ENTRIES);
+    const out: DebugProtocol.Variable[] = [];
+    if (w.nodes.length <= PAGE) out.push(...await this.entries(id, 0, w.nodes.length, frameId));
+    else {
+      for (const p of pages(w.nodes.length)) {
+        out.push({ name: p.name, value: `${p.count} × ${l.container.type}`, variablesReference: this.refs.pageRef(id, p.start, p.count, frameId) });
+      }
+    }
+    if (w.corrupt) out.push({ name: '[corrupt]', value: w.corrupt, variablesReference: 0, presentationHint: { kind: 'data', attributes: ['readOnly'] } });
+    if (!w.complete) out.push({ name: '[more]', value: `the walk stopped after ${MAX_ENTRIES} entries`, variablesReference: 0 });
+    out.push({ name: '[raw]', value: `${l.kind === 'list' ? 'struct list_head' : 'struct hlist_head'} at ${hex(l.head)}`, evaluateName: l.expr, variablesReference: this.refs.exprRef(l.expr, frameId) });
+    return out;
+  }
+
+  /** Entries start..start+count-1: each the containing struct, named by a field or two. */
+  async entries(id: number, start: number, count: number, frameId?: number): Promise<DebugProtocol.Variable[]> {
+    const l = this.lists[id];
+    const w = l?.walk;
+    if (!l || !w) return [];
+    const { type, member } = l.container;
+    l.offset ??= BigInt(await this.mi.dataEvaluateExpression(`(unsigned long) &((${type} *) 0)->${member}`));
+    const addrs = w.nodes.slice(start, start + count).map((n) => n - l.offset!);
+    const named = await this.mi.structFields(type, summaryFields(type), addrs).catch(() => new Map<bigint, Array<[string, string]>>());
+    return addrs.map((a, i) => {
+      const ptr = `((${type} *) ${hex(a)})`;
+      const fields = named.get(a);
+      const summary = fields?.length ? ` {${fields.map(([k, v]) => `${k} = ${v}`).join(', ')}}` : '';
+      return {
+        name: `[${start + i}]`, type: `${type} *`, value: `${hex(a)}${summary}`, evaluateName: ptr,
+        variablesReference: this.refs.exprRef(`*${ptr}`, frameId), memoryReference: hex(a),
+      };
+    });
+  }
+}
