@@ -4,11 +4,9 @@
 // or unreadable memory is said on the list, never walked forever). Nothing is read until the
 // list is opened; longer lists come in groups of 100, and only a shown group's names are read.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { MiCommands, Where } from '../gdb/commands';
+import { MiCommands, Where, hex } from '../gdb/commands';
 import type { ListWalk } from '../gdb/kernelPython';
 import { Container, ListKind, PAGE, globalHead, listKindOf, listValue, memberHead, pages, splitMember, summaryFields } from './kernelData';
-import { frameOf } from './frames';
-import { gdbThreadOf } from './tasks';
 
 /** Walks stop here: a longer list is shown as such, not walked on. */
 export const MAX_ENTRIES = 100000;
@@ -22,17 +20,12 @@ export interface ListRefs {
   exprRef(expr: string, frameId?: number): number;
 }
 
-const whereOf = (frameId: number | undefined): Where | undefined => {
-  if (frameId === undefined) return undefined;
-  const { thread, level } = frameOf(frameId);
-  return { thread: gdbThreadOf(thread), frame: level };
-};
-const hex = (a: bigint) => `0x${a.toString(16)}`;
 
 export class KernelLists {
   private lists: List[] = [];
 
-  constructor(private readonly mi: MiCommands, private readonly refs: ListRefs) {}
+  /** `whereOf`: the gdb thread and frame of a DAP frame id (Variables' own). */
+  constructor(private readonly mi: MiCommands, private readonly refs: ListRefs, private readonly whereOf: (frameId?: number) => Where | undefined) {}
 
   /** Forgets every list: the guest resumed. */
   reset(): void { this.lists = []; }
@@ -54,7 +47,7 @@ export class KernelLists {
       }
     }
     if (!container) return undefined;
-    const addr = /0x[0-9a-f]+/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, whereOf(frameId)).catch(() => ''))?.[0];
+    const addr = /0x[0-9a-f]+/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, this.whereOf(frameId)).catch(() => ''))?.[0];
     if (!addr) return undefined;
     const id = this.lists.push({ head: BigInt(addr), kind, container, expr }) - 1;
     return { value: listValue(container), variablesReference: this.refs.listRef(id, frameId) };

@@ -64,7 +64,7 @@ export class Variables {
       listRef: (id, frameId) => this.handles.create({ kind: 'list', id, frameId }),
       pageRef: (id, start, count, frameId) => this.handles.create({ kind: 'listPage', id, start, count, frameId }),
       exprRef: (expr, frameId) => this.handles.create({ kind: 'expr', expr, frameId }),
-    });
+    }, maybeWhere);
   }
 
   scopes(frameId: number): DebugProtocol.Scope[] {
@@ -106,7 +106,7 @@ export class Variables {
       return { result: await this.mi.dataEvaluateExpression(expr, where), variablesReference: 0 };
     }
     this.roots.push(v.name);
-    const list = await this.lists.recognise(expr, v.type, frameId, undefined);
+    const list = await this.lists.recognise(expr, v.type, frameId);
     if (list) return { result: list.value, type: v.type, variablesReference: list.variablesReference };
     const reference = v.numchild > 0 ? this.handles.create({ kind: 'varobj', name: v.name, expr, type: v.type, frameId }) : 0;
     // The memory inspector opens at what a pointer points to, or at an aggregate itself.

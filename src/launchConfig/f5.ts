@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { F5_COMMAND, F5_CONTEXT, soleUmlConfiguration } from './f5Config';
 
-const launchConfigurations = (folder: vscode.WorkspaceFolder) => vscode.workspace.getConfiguration('launch', folder.uri).get<unknown>('configurations');
+/** A folder's launch configurations as launch.json has them (not yet checked). */
+export const launchConfigurations = (folder: vscode.WorkspaceFolder | undefined) => vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown>('configurations');
 
 /** The name F5 starts, or undefined: VS Code's own F5 then runs (the keybinding's context is off). */
 export function f5Configuration(): { folder: vscode.WorkspaceFolder; name: string } | undefined {
@@ -26,12 +27,12 @@ export function takeF5Press(): number | undefined {
 
 async function start(): Promise<void> {
   const which = f5Configuration();
-  pressedAt = Date.now();
   if (!which) {
     // The context said otherwise a moment ago (launch.json just changed): VS Code's F5 decides.
     await vscode.commands.executeCommand('workbench.action.debug.start');
     return;
   }
+  pressedAt = Date.now();
   const save = vscode.workspace.getConfiguration('debug').get<string>('saveBeforeStart', 'allEditorsInActiveGroup');
   if (save !== 'none' && vscode.workspace.textDocuments.some((d) => d.isDirty && !d.isUntitled)) await vscode.workspace.saveAll(false);
   await vscode.debug.startDebugging(which.folder, which.name, { suppressSaveBeforeStart: true });

@@ -12,7 +12,7 @@ import { kernelStaleness } from './staleness';
 import { rebuildIfStale, savedSources } from './rebuild';
 import { F5_MARKS, F5Mark } from '../shared/messages';
 import { hasUmlConfiguration } from './f5Config';
-import { takeF5Press } from './f5';
+import { launchConfigurations, takeF5Press } from './f5';
 
 const warnedNoScripts = new Set<string>();
 
@@ -113,7 +113,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
  * one, that is what F5 runs (f5.ts relies on there being no other "uml" choice).
  */
 export function dynamicConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
-  return hasUmlConfiguration(vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown>('configurations')) ? [] : [DEFAULT_CONFIGURATION];
+  return hasUmlConfiguration(launchConfigurations(folder)) ? [] : [DEFAULT_CONFIGURATION];
 }
 
 /** The launch configuration F5 would use here: the first "uml" launch in launch.json, else the default. */
