@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { SETTING_DEFAULTS, SettingName } from './configDefaults';
+import { ALL_KERNEL_DATA_VIEWS, KernelDataViews } from './shared/messages';
 
 type Value<K extends SettingName> = (typeof SETTING_DEFAULTS)[K];
 
@@ -30,6 +31,11 @@ export function mconsoleTimeoutMs(): number {
 /** The kernel's O= build directory as set for this folder: relative to it or absolute; empty: in-tree. */
 export function buildDirSetting(folder: vscode.WorkspaceFolder): string {
   return setting('buildDir', folder);
+}
+
+/** Which kernel data structures the debugger shows as their contents. */
+export function kernelDataViews(scope?: vscode.WorkspaceFolder): KernelDataViews {
+  return { ...ALL_KERNEL_DATA_VIEWS, ...setting('kernelData', scope) };
 }
 
 export function indexInBackground(): boolean {

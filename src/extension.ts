@@ -14,6 +14,7 @@ import { registerConfigDoctor } from './kconfig/configDoctor';
 import { registerRootfsCommand } from './rootfs/command';
 import { registerXsaveFix } from './hostcompat/xsaveFix';
 import { registerKernelLog } from './views/kernelLog';
+import { registerKernelData } from './views/kernelData';
 import { registerKunit } from './testing/kunitController';
 import { registerKconfigServer } from './kconfig/client';
 import { registerWalkthrough } from './walkthrough/walkthrough';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerRootfsCommand(context);
   registerXsaveFix(context);
   registerKernelLog(context);
+  registerKernelData(context);
   registerKunit(context);
   registerKconfigServer(context);
   registerWalkthrough(context);

@@ -7,15 +7,36 @@
 /** What a list links: its entries' struct type and the member that is their node. */
 export interface Container { type: string; member: string }
 
-/** The list flavours walked: list_head (next, prev) and hlist_head (first; nodes next, pprev). */
-export type ListKind = 'list' | 'hlist';
+/**
+ * The collections walked: list_head (next, prev), hlist_head (first; nodes next, pprev) and
+ * rb_root / rb_root_cached (nodes in order), whose nodes are members of their entries; and
+ * maple_tree (index ranges -> entries), xarray (radix_tree_root is one) and idr (index ->
+ * entry), whose entries are the pointers stored (member '').
+ */
+export type ListKind = 'list' | 'hlist' | 'rb' | 'maple' | 'xarray' | 'idr';
+
+const KINDS: Record<string, ListKind> = {
+  'struct list_head': 'list', 'struct hlist_head': 'hlist', 'struct rb_root': 'rb', 'struct rb_root_cached': 'rb',
+  'struct maple_tree': 'maple', 'struct xarray': 'xarray', 'struct radix_tree_root': 'xarray', 'struct idr': 'idr',
+};
 
 export function listKindOf(type: string): ListKind | undefined {
-  const t = type.replace(/^volatile\s+|^const\s+/g, '').trim();
-  if (t === 'struct list_head') return 'list';
-  if (t === 'struct hlist_head') return 'hlist';
-  return undefined;
+  const t = type.replace(/^(volatile|const)\s+/g, '').trim();
+  return Object.prototype.hasOwnProperty.call(KINDS, t) ? KINDS[t] : undefined;
 }
+
+/** Which view (umlKernelDebug.kernelData) shows the kind. */
+export function viewOf(kind: ListKind): 'lists' | 'trees' {
+  return kind === 'list' || kind === 'hlist' ? 'lists' : 'trees';
+}
+
+/** Whether the kind's entries are stored pointers (a tree of indexes), not nodes inside them. */
+export function storesPointers(kind: ListKind): boolean {
+  return kind === 'maple' || kind === 'xarray' || kind === 'idr';
+}
+
+/** A maple tree's entries where nothing says what they are. */
+export const UNTYPED: Container = { type: 'void', member: '' };
 
 /** Heads that are struct members: "owner.member" -> the entries' type and node member. */
 const MEMBER_HEADS: Record<string, Container> = {
@@ -25,6 +46,14 @@ const MEMBER_HEADS: Record<string, Container> = {
   'super_block.s_inodes': { type: 'struct inode', member: 'i_sb_list' },
   'net.dev_base_head': { type: 'struct net_device', member: 'dev_list' },
   'mm_struct.mmlist': { type: 'struct mm_struct', member: 'mmlist' },
+  'cfs_rq.tasks_timeline': { type: 'struct sched_entity', member: 'run_node' },
+  'timerqueue_head.rb_root': { type: 'struct timerqueue_node', member: 'node' },
+  'eventpoll.rbr': { type: 'struct epitem', member: 'rbn' },
+  'kernfs_elem_dir.children': { type: 'struct kernfs_node', member: 'rb' },
+  // trees of indexes: the entries are the pointers stored
+  'mm_struct.mm_mt': { type: 'struct vm_area_struct', member: '' },
+  'pid_namespace.idr': { type: 'struct pid', member: '' },
+  'address_space.i_pages': { type: 'struct folio', member: '' },
 };
 
 /** Heads that are globals. */
@@ -35,6 +64,9 @@ const GLOBAL_HEADS: Record<string, Container> = {
   net_namespace_list: { type: 'struct net', member: 'list' },
   workqueues: { type: 'struct workqueue_struct', member: 'list' },
   crypto_alg_list: { type: 'struct crypto_alg', member: 'cra_list' },
+  vmap_area_root: { type: 'struct vmap_area', member: 'rb_node' },
+  free_vmap_area_root: { type: 'struct vmap_area', member: 'rb_node' },
+  purge_vmap_area_root: { type: 'struct vmap_area', member: 'rb_node' },
 };
 
 /** "struct task_struct *" / "const struct task_struct" -> "task_struct"; undefined for non-structs. */
@@ -70,6 +102,12 @@ const SUMMARY_FIELDS: Record<string, string[]> = {
   workqueue_struct: ['name'],
   crypto_alg: ['cra_name'],
   inode: ['i_ino'],
+  vm_area_struct: ['vm_flags'],
+  pid: ['numbers[0].nr'],
+  vmap_area: ['va_start', 'va_end'],
+  sched_entity: ['vruntime'],
+  kernfs_node: ['name'],
+  folio: ['index'],
 };
 
 export function summaryFields(containerType: string): string[] {
@@ -89,12 +127,11 @@ export function pages(count: number): Array<{ start: number; count: number; name
   return out;
 }
 
-/** The list variable's one-line value: what it links, how many, and whether the walk ended cleanly. */
-export function listValue(c: Container, count?: number, complete = true, corrupt?: string): string {
-  const what = `${c.type} (.${c.member})`;
-  if (count === undefined) return `list of ${what}`;
-  const n = `${count}${complete ? '' : '+'}`;
-  return `${n} × ${what}${corrupt ? ` — ${corrupt}` : ''}`;
+const KIND_NAMES: Record<ListKind, string> = { list: 'list', hlist: 'hlist', rb: 'rbtree', maple: 'maple tree', xarray: 'xarray', idr: 'idr' };
+
+/** The collection's one-line value (nothing is read for it): what it holds. */
+export function listValue(kind: ListKind, c: Container): string {
+  return `${KIND_NAMES[kind]} of ${c.member ? `${c.type} (.${c.member})` : `${c.type} *`}`;
 }
 
 /**
@@ -109,6 +146,25 @@ const COUNTERS: Record<string, string> = {
 export function counterPath(type: string): string | undefined {
   const t = type.replace(/^(const|volatile)\s+/g, '').trim();
   return Object.prototype.hasOwnProperty.call(COUNTERS, t) ? COUNTERS[t] : undefined;
+}
+
+/** kuid_t, kgid_t, kprojid_t: one id in a struct (so that uids are not mixed up with gids). */
+export function idPath(type: string): string | undefined {
+  return /^(const\s+)?k(uid|gid|projid)_t$/.test(type.trim()) ? '.val' : undefined;
+}
+
+/** A struct pid pointer: shown with the pid number (in the initial namespace). */
+export function isPidPointer(type: string): boolean {
+  return /^(const\s+)?struct pid \*$/.test(type.trim());
+}
+
+/** ktime_t (nanoseconds) beside its raw value: "1500000000 (1.500000000 s)". */
+export function ktimeText(type: string, raw: string | undefined): string | undefined {
+  if (!/^(const\s+)?ktime_t$/.test(type.trim()) || raw === undefined || !/^-?\d+$/.test(raw.trim())) return undefined;
+  const ns = BigInt(raw.trim());
+  const neg = ns < 0n;
+  const abs = neg ? -ns : ns;
+  return `${raw.trim()} (${neg ? '-' : ''}${abs / 1000000000n}.${(abs % 1000000000n).toString().padStart(9, '0')} s)`;
 }
 
 /** cpumask_t / struct cpumask: shown as its set bits ("0-3,7"), read from `.bits`. */

@@ -15,6 +15,7 @@ import { StepOff, gdbProbe } from './stepOff';
 import { simpleRequests } from './requests';
 import { ClientPaths } from './sourceMap';
 import { sourceExists } from './sessionText';
+import type { KernelDataViews } from '../shared/messages';
 
 export interface SessionParts {
   breakpoints: Breakpoints;
@@ -36,7 +37,10 @@ export interface PartsContext {
   /** Why the kernel panicked, from its log, when the guest's console did not say. */
   panicHint(readLog?: () => Promise<string>): Promise<string | undefined>;
   moduleSearchPath?: string[];
+  /** The launch's kernelData views (umlKernelDebug.kernelData). */
+  kernelData?: Partial<KernelDataViews>;
   paths: ClientPaths;
+  invalidateVariables(): void;
 }
 
 export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
@@ -44,6 +48,7 @@ export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
   const breakpoints = new Breakpoints(mi, c.warn, () => target.watchpointRefusal());
   const exceptions = new ExceptionBreakpoints(mi, c.warn);
   const variables = new Variables(mi);
+  if (c.kernelData) variables.configure({ views: c.kernelData });
   // Task contexts share the runtime's one queue with every interrupt and resume.
   const tasks = new TaskThreads(mi, (fn) => rt.exclusive(fn), target.kernel, c.warn);
   const files = new ModuleLocator({ configured: c.moduleSearchPath ?? [], buildDir: plan.kernel.buildDir, rootfs: target.hostRoot, sources: () => breakpoints.sourceFiles() });
@@ -51,6 +56,6 @@ export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
   const panicHint = () => c.panicHint(plan.kernel.gdbScripts ? () => mi.consoleExec('lx-dmesg') : undefined);
   const stops = new StopRouter(mi, breakpoints, exceptions, modules, { stopOnEntry: plan.stopOnEntry, panicHint, endingHooks: target.kernel.endingHooks });
   const stepOff = new StepOff(gdbProbe(mi), () => rt.resumes);
-  const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules });
+  const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules, invalidateVariables: c.invalidateVariables });
   return { breakpoints, exceptions, variables, tasks, modules, stops, stepOff, simple };
 }

@@ -1,6 +1,6 @@
 // The requests that only read or set something through gdb (no run-state change): each maps its
 // arguments to a response body. The session dispatches them from this table.
-import { KERNEL_LOG_REQUEST, KernelLogArguments, KernelLogResponse } from '../shared/messages';
+import { KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Runtime } from './runtime';
 import { Breakpoints } from './breakpoints';
@@ -25,6 +25,8 @@ export interface RequestContext {
   paths: ClientPaths;
   tasks: TaskThreads;
   modules: ModuleSymbols;
+  /** The Variables and Watch views must ask again (a kernel data view changed). */
+  invalidateVariables(): void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -117,6 +119,12 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       const lines = (await rt.mi.consoleExec('lx-dmesg')).split('\n').filter((l) => l.length);
       const after = Math.min(a.after ?? 0, lines.length);
       return { lines: lines.slice(after), total: lines.length };
+    },
+    /** umlKernelDebug.kernelData changed, or "Show as Raw" / "Show as Contents" on a row. */
+    [KERNEL_DATA_REQUEST]: async (a: KernelDataArguments) => {
+      c.variables.configure(a);
+      if (rt.state === 'stopped') c.invalidateVariables();
+      return {};
     },
     modules: async () => {
       const modules = c.modules.list();

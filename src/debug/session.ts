@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
+  LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, InvalidatedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { UmlLaunchArguments, UmlAttachArguments, RemoteAttachArguments } from '../targets/config';
@@ -27,7 +27,7 @@ import type { TaskThreads } from './tasks';
 import type { ModuleSymbols } from './modules';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
-import { F5_MARKS, F5Mark } from '../shared/messages';
+import { F5_MARKS, F5Mark, KernelDataViews } from '../shared/messages';
 import { NOISE, resumeFailure } from './sessionText';
 
 export class UmlDebugSession extends LoggingDebugSession {
@@ -121,7 +121,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   /** A runtime for the target: gdb started and the kernel loaded, the terminal and host checks beside; then the helpers that use gdb. */
-  private async startGdb(target: Target, args: { sourceFileMap?: Record<string, string>; moduleSearchPath?: string[] }, wantTerminal: boolean): Promise<Runtime> {
+  private async startGdb(target: Target, args: { sourceFileMap?: Record<string, string>; moduleSearchPath?: string[]; kernelData?: Partial<KernelDataViews> }, wantTerminal: boolean): Promise<Runtime> {
     const rt = new Runtime(target, (s) => logger.verbose(s));
     this.runtime = rt;
     this.wire(rt);
@@ -134,7 +134,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       xsave: this.xsave,
       terminal: wantTerminal ? { open: this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), hold: !!this.opts.openTerminal, opened: (t) => { this.terminal = t; } } : undefined,
     });
-    this.useGdb(rt, args.moduleSearchPath);
+    this.useGdb(rt, args.moduleSearchPath, args.kernelData);
     return rt;
   }
 
@@ -184,7 +184,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
-  private useGdb(rt: Runtime, moduleSearchPath: string[] | undefined): void {
+  private useGdb(rt: Runtime, moduleSearchPath: string[] | undefined, kernelData?: Partial<KernelDataViews>): void {
     ({ breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, tasks: this.tasks, modules: this.modules,
       stops: this.stops, stepOff: this.stepOff, simple: this.simple } = sessionParts(rt, {
       warn: (m) => this.out(`${m}\n`, 'important'),
@@ -192,7 +192,9 @@ export class UmlDebugSession extends LoggingDebugSession {
       moduleEvent: (reason, m) => this.sendEvent(new ModuleEvent(reason, m)),
       panicHint: (readLog) => this.xsave.panicHint(readLog),
       moduleSearchPath,
+      kernelData,
       paths: this.paths,
+      invalidateVariables: () => this.sendEvent(new InvalidatedEvent(['variables'])),
     }));
   }
 

@@ -6,14 +6,21 @@ import { frameOf } from './frames';
 import { pointerTarget } from './memory';
 import { gdbThreadOf } from './tasks';
 import { KernelLists } from './kernelLists';
-import { bitRanges, counterPath, isCpumask, jiffiesText } from './kernelData';
+import { bitRanges, counterPath, idPath, isCpumask, isPidPointer, jiffiesText, ktimeText } from './kernelData';
+import { PerCpu, PerCpuVar, cpuExpr } from './perCpu';
+import { ALL_KERNEL_DATA_VIEWS, KernelDataArguments, KernelDataViews, VARIABLE_MENU } from '../shared/messages';
+
+const NO_VIEWS: KernelDataViews = { lists: false, trees: false, perCpu: false, values: false };
+/** `expr,raw` in Watch or the Debug Console: the expression without the kernel data views. */
+const RAW_SUFFIX = /^(.*\S)\s*,\s*raw\s*$/s;
 
 type Ref =
   | { kind: 'scope'; scope: 'args' | 'locals' | 'registers'; frameId: number }
   | { kind: 'expr'; frameId?: number; expr: string }     // not yet a varobj
   | { kind: 'varobj'; name: string; expr: string; type: string; frameId?: number }
   | { kind: 'list'; id: number; frameId?: number }       // a kernel list: kernelLists.ts
-  | { kind: 'listPage'; id: number; start: number; count: number; frameId?: number };
+  | { kind: 'listPage'; id: number; start: number; count: number; frameId?: number }
+  | { kind: 'perCpu'; v: PerCpuVar; frameId?: number };  // one child per possible CPU: perCpu.ts
 
 /** x86_64: 4 debug registers, each watching up to 8 aligned bytes. */
 export const MAX_WATCH_BYTES = 32;
@@ -58,13 +65,36 @@ export class Variables {
   private roots: string[] = [];
   private regNames: string[] | undefined;
   private readonly lists: KernelLists;
+  private readonly perCpu: PerCpu;
+  private views: KernelDataViews = { ...ALL_KERNEL_DATA_VIEWS };
+  /** Expressions (evaluateNames) the user asked to see raw ("Show as Raw"). */
+  private readonly raw = new Set<string>();
 
   constructor(private readonly mi: MiCommands) {
+    this.perCpu = new PerCpu(mi);
     this.lists = new KernelLists(mi, {
       listRef: (id, frameId) => this.handles.create({ kind: 'list', id, frameId }),
       pageRef: (id, start, count, frameId) => this.handles.create({ kind: 'listPage', id, start, count, frameId }),
       exprRef: (expr, frameId) => this.handles.create({ kind: 'expr', expr, frameId }),
     }, maybeWhere);
+  }
+
+  /** The setting's views, and "Show as Raw" / "Show as Contents" on one expression. */
+  configure(a: KernelDataArguments): void {
+    if (a.views) this.views = { ...this.views, ...a.views };
+    if (a.raw) {
+      if (a.raw.on) this.raw.add(a.raw.expression.trim()); else this.raw.delete(a.raw.expression.trim());
+    }
+  }
+
+  private viewsFor(expr: string): KernelDataViews {
+    return this.raw.has(expr.trim()) ? NO_VIEWS : this.views;
+  }
+
+  /** The row's menu context: "Show as Raw" where a view changed it, "Show as Contents" where raw. */
+  private menu(expr: string, viewed: boolean): { __vscodeVariableMenuContext?: string } {
+    if (this.raw.has(expr.trim())) return { __vscodeVariableMenuContext: VARIABLE_MENU.raw };
+    return viewed ? { __vscodeVariableMenuContext: VARIABLE_MENU.contents } : {};
   }
 
   scopes(frameId: number): DebugProtocol.Scope[] {
@@ -90,13 +120,26 @@ export class Variables {
     }
     if (ref.kind === 'list') return this.lists.expand(ref.id, ref.frameId);
     if (ref.kind === 'listPage') return this.lists.entries(ref.id, ref.start, ref.count, ref.frameId);
+    if (ref.kind === 'perCpu') return this.perCpuChildren(ref.v, ref.frameId);
     const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
     return this.children(vo, start, count);
   }
 
-  /** Evaluates for hover, watch and the debug console: a varobj, so structs can be opened. */
-  async evaluate(expr: string, frameId: number | undefined): Promise<DebugProtocol.EvaluateResponse['body']> {
+  /**
+   * Evaluates for hover, watch and the debug console: a varobj, so structs can be opened. A
+   * per-CPU global opens to its CPUs' copies (`plain`: evaluating one of those copies).
+   */
+  async evaluate(expression: string, frameId: number | undefined, plain = false): Promise<DebugProtocol.EvaluateResponse['body']> {
     const where = maybeWhere(frameId);
+    const rawSuffix = RAW_SUFFIX.exec(expression);
+    const expr = rawSuffix ? rawSuffix[1] : expression;
+    const views = rawSuffix ? NO_VIEWS : this.viewsFor(expr);
+    const perCpu = plain || !views.perCpu ? undefined : await this.perCpu.lookup(expr, where);
+    if (perCpu) {
+      const type = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${perCpu.name}`).catch(() => ''))?.[1]?.trim() ?? '';
+      const n = perCpu.cpus.length;
+      return { result: `per-CPU ${type}: ${n} possible CPU${n === 1 ? '' : 's'}`, type, variablesReference: this.handles.create({ kind: 'perCpu', v: perCpu, frameId }) };
+    }
     let v: Varobj;
     try {
       v = await this.mi.varCreate(expr, where);
@@ -106,14 +149,14 @@ export class Variables {
       return { result: await this.mi.dataEvaluateExpression(expr, where), variablesReference: 0 };
     }
     this.roots.push(v.name);
-    const list = await this.lists.recognise(expr, v.type, frameId);
+    const list = await this.lists.recognise(expr, v.type, frameId, views);
     if (list) return { result: list.value, type: v.type, variablesReference: list.variablesReference };
     const reference = v.numchild > 0 ? this.handles.create({ kind: 'varobj', name: v.name, expr, type: v.type, frameId }) : 0;
     // The memory inspector opens at what a pointer points to, or at an aggregate itself.
     let memoryReference = pointerTarget(v.type, v.value);
     if (!memoryReference && v.numchild > 0) memoryReference = /^(0x[0-9a-f]+)/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, where).catch(() => ''))?.[1];
-    const shown = (/^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
-      ?? (v.value === undefined || v.value === '{...}' ? await this.kernelValue(expr, v.type, frameId) : undefined) ?? v.value ?? '';
+    const shown = (views.values && /^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
+      ?? await this.kernelValue(expr, v.type, v.value, views, frameId) ?? v.value ?? '';
     return { result: shown, type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
   }
 
@@ -125,6 +168,7 @@ export class Variables {
     if (ref.kind === 'scope') frameId = ref.frameId;
     else if (ref.kind === 'expr') { frameId = ref.frameId; expr = `(${ref.expr}).${name}`; }
     else if (ref.kind === 'varobj') { expr = childExpr(ref, name); frameId = ref.frameId; }
+    else if (ref.kind === 'perCpu') { expr = cpuExpr(ref.v, Number(/\d+/.exec(name)?.[0])); frameId = ref.frameId; }
     else throw new Error(`${name} is an entry of a kernel list: set its members instead`);
     if (ref.kind === 'scope' && ref.scope === 'registers') expr = `$${name}`;
     return { value: (await this.mi.dataEvaluateExpression(`${expr} = ${value}`, maybeWhere(frameId))) || value };
@@ -170,14 +214,16 @@ export class Variables {
     for (const c of await this.mi.varListChildren(vo.name, count > 0 ? { from: start, to: start + count } : undefined)) {
       const { exp, type, numchild } = c;
       const expr = childExpr(vo, exp);
-      const list = await this.lists.recognise(expr, type, vo.frameId, vo.type, exp);
-      if (list) { out.push({ name: exp, type, value: list.value, evaluateName: expr, variablesReference: list.variablesReference }); continue; }
+      const views = this.viewsFor(expr);
+      const list = await this.lists.recognise(expr, type, vo.frameId, views, vo.type, exp);
+      if (list) { out.push({ name: exp, type, value: list.value, evaluateName: expr, variablesReference: list.variablesReference, ...this.menu(expr, true) }); continue; }
       const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: c.name, expr, type, frameId: vo.frameId }) : 0;
-      let value = (c.value !== undefined && c.value !== '{...}' ? c.value : await this.kernelValue(expr, type, vo.frameId)) ?? c.value ?? summary(type);
+      const viewed = await this.kernelValue(expr, type, c.value, views, vo.frameId);
+      let value = viewed ?? c.value ?? summary(type);
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
       if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
       const name = /^\d+$/.test(exp) ? `[${exp}]` : exp;
-      out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild) });
+      out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild), ...this.menu(expr, viewed !== undefined) });
     }
     return out;
   }
@@ -228,14 +274,40 @@ export class Variables {
     }
     if (ref.kind === 'scope') return { expr: ref.scope === 'registers' ? `$${name}` : name, frameId: ref.frameId };
     if (ref.kind === 'list' || ref.kind === 'listPage') return { gone: `${name}: an entry of a kernel list: watch one of its members instead.` };
+    if (ref.kind === 'perCpu') return { expr: cpuExpr(ref.v, Number(/\d+/.exec(name)?.[0])), frameId: ref.frameId };
     const vo = ref.kind === 'varobj' ? ref : await this.toVarobj(reference, ref);
     return { expr: childExpr(vo, /^\[(\d+)\]$/.exec(name)?.[1] ?? name), frameId: vo.frameId };
   }
 
-  /** A counter as its number, a cpumask as its set bits; undefined for other types. */
-  private async kernelValue(expr: string, type: string, frameId?: number): Promise<string | undefined> {
-    const counter = counterPath(type);
-    if (counter) return this.mi.dataEvaluateExpression(`(${expr})${counter}`, maybeWhere(frameId)).catch(() => undefined);
+  /** A per-CPU variable's copies, "[cpu]" each, as evaluate shows them. */
+  private async perCpuChildren(v: PerCpuVar, frameId?: number): Promise<DebugProtocol.Variable[]> {
+    const out: DebugProtocol.Variable[] = [];
+    for (const cpu of v.cpus) {
+      const expr = cpuExpr(v, cpu);
+      const r = await this.evaluate(expr, frameId, true).catch((e: Error) => ({ result: `<${e.message}>`, variablesReference: 0, type: undefined, memoryReference: undefined }));
+      out.push({ name: `[${cpu}]`, value: r.result, type: r.type, evaluateName: expr, variablesReference: r.variablesReference, memoryReference: r.memoryReference });
+    }
+    return out;
+  }
+
+  /**
+   * What a kernel type means, where gdb shows its parts: a counter as its number, a kuid_t as
+   * its number, a struct pid pointer with its pid, a ktime_t with seconds, a cpumask as its set
+   * bits; undefined for other types (no gdb round trip for them).
+   */
+  private async kernelValue(expr: string, type: string, value: string | undefined, views: KernelDataViews, frameId?: number): Promise<string | undefined> {
+    if (!views.values) return undefined;
+    const where = maybeWhere(frameId);
+    const aggregate = value === undefined || value === '{...}';
+    const time = ktimeText(type, value);
+    if (time) return time;
+    if (isPidPointer(type) && value && !/^0x0+$/.test(value)) {
+      const nr = await this.mi.dataEvaluateExpression(`(${expr})->numbers[0].nr`, where).catch(() => undefined);
+      return nr === undefined ? undefined : `${value} {nr = ${nr}}`;
+    }
+    if (!aggregate) return undefined;
+    const path = counterPath(type) ?? idPath(type);
+    if (path) return this.mi.dataEvaluateExpression(`(${expr})${path}`, where).catch(() => undefined);
     if (isCpumask(type)) {
       const bits = await this.mi.dataEvaluateExpression(`(${expr}).bits`, maybeWhere(frameId)).catch(() => undefined);
       return bits === undefined ? undefined : `"${bitRanges(bits)}"`;

@@ -2,7 +2,8 @@
 // own -gdb-exit) where MI text is written. Pure over a channel, so it unit-tests without gdb.
 import { MiRecord, MiTuple, MiValue, list, miQuote, str, tuple } from './mi';
 import { setArgsCommand } from './gdbinit';
-import { KernelModule, KernelTask, ListWalk, parseFields, parseListWalk, parseModules, parseTasks } from './kernelPython';
+import { KernelModule, KernelTask, parseModules, parseTasks } from './kernelPython';
+import { ListWalk, parseFields, parseListWalk } from './kernelDataPython';
 import { BreakpointInfo, Frame, breakpointRecord, frameRecord } from './records';
 
 /** What sends MI commands: the Gdb process, or a scripted stream in tests. */
@@ -145,6 +146,20 @@ export class MiCommands {
 
   async varDelete(name: string): Promise<void> { await this.ch.send(`-var-delete ${name}`); }
 
+  /** Where the globals whose names match `regex` are defined (debug info only). */
+  async symbolInfoVariables(regex: string): Promise<Array<{ fullname: string; line: number; name: string }>> {
+    const r = await this.ch.send(`-symbol-info-variables --name ${miQuote(regex)}`);
+    const out = [];
+    for (const file of list(tuple(r.results.symbols)?.debug)) {
+      const f = tuple(file) ?? {};
+      for (const s of list(f.symbols)) {
+        const t = tuple(s) ?? {};
+        out.push({ fullname: str(f.fullname) ?? str(f.filename) ?? '', line: Number(str(t.line)), name: str(t.name) ?? '' });
+      }
+    }
+    return out;
+  }
+
   /** Instructions in [start, end), with their source lines when `source` (gdb's mode 5, else 2). */
   async dataDisassemble(start: bigint, end: bigint, source: boolean): Promise<AsmInsn[]> {
     const r = await this.ch.send(`-data-disassemble -s ${hex(start)} -e ${hex(end)} -- ${source ? 5 : 2}`);
@@ -207,6 +222,12 @@ export class MiCommands {
   async modules(): Promise<KernelModule[]> { return parseModules(await this.consoleExec('uml-modules')); }
   /** The nodes of a list_head ('list') or hlist_head ('hlist') at `head`, checked as walked (kernelPython.ts). */
   async listWalk(kind: 'list' | 'hlist', head: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-list-walk ${kind} ${hex(head)} ${max}`)); }
+  /** A struct maple_tree's entries with their index ranges. */
+  async mapleWalk(tree: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-maple-walk ${hex(tree)} ${max}`)); }
+  /** A struct rb_root's nodes in order. */
+  async rbWalk(root: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-rb-walk ${hex(root)} ${max}`)); }
+  /** A struct xarray's entries with their indexes (plus `base`). */
+  async xaWalk(xa: bigint, base: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-xa-walk ${hex(xa)} ${hex(base)} ${max}`)); }
   /** Named fields of structs of `type` ("struct task_struct") at `addrs`, in one round trip. */
   async structFields(type: string, fields: string[], addrs: bigint[]): Promise<Map<bigint, Array<[string, string]>>> {
     if (!addrs.length) return new Map();

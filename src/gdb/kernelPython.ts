@@ -6,10 +6,7 @@
 //                        x86_64 in QEMU: the inactive_task_frame at thread.sp);
 //   uml-task-leave       ...and back, exactly as they were (nothing changes in the guest)
 //   uml-modules          every loaded module, uml-module-info EXPR one: name, base, sections
-//   uml-list-walk KIND HEAD MAX   the nodes of a list_head (KIND list) or hlist_head (hlist) at
-//                        HEAD, checked as walked: N|node per entry, then C|why when corrupt, and
-//                        T|count|complete (complete 0: stopped at MAX)
-//   uml-fields TYPE F,G ADDR...   for each struct at ADDR: ADDR|F=value|G=value (what names an entry)
+// The data structure walkers are in kernelDataPython.ts.
 export const KERNEL_PY = String.raw`
 import gdb
 
@@ -205,78 +202,6 @@ class UmlModules(gdb.Command):
             out.extend(_module_lines(m))
         gdb.write(''.join(out))
 
-def _list_walk(kind, head, limit):
-    import struct
-    mem = gdb.selected_inferior()
-    def u64(a):
-        return struct.unpack_from('<Q', mem.read_memory(a, 8))[0]
-    out = []
-    seen = set()
-    n = 0
-    try:
-        node = u64(head)
-        back = head  # list: the previous node (node->prev); hlist: the previous next field (node->pprev)
-        while (node != head if kind == 'list' else node != 0):
-            if n >= limit:
-                out.append('T|%d|0\n' % n)
-                return out
-            if node in seen:
-                out.append('C|cycle: node 0x%x comes again after %d entries\n' % (node, n))
-                break
-            try:
-                nxt = u64(node)
-                prev = u64(node + 8)
-            except gdb.MemoryError:
-                out.append('C|unreadable: node 0x%x (entry %d) cannot be read\n' % (node, n))
-                break
-            if prev != back:
-                what = 'prev' if kind == 'list' else 'pprev'
-                out.append('C|corrupt: node 0x%x ->%s points to 0x%x, not 0x%x\n' % (node, what, prev, back))
-                break
-            seen.add(node)
-            out.append('N|%x\n' % node)
-            n += 1
-            back = node
-            node = nxt
-    except gdb.MemoryError:
-        out.append('C|unreadable: the head at 0x%x cannot be read\n' % head)
-    out.append('T|%d|1\n' % n)
-    return out
-
-class UmlListWalk(gdb.Command):
-    def __init__(self):
-        super(UmlListWalk, self).__init__('uml-list-walk', gdb.COMMAND_DATA)
-    def invoke(self, arg, from_tty):
-        kind, head, limit = arg.split()
-        gdb.write(''.join(_list_walk(kind, int(head, 0), int(limit))))
-
-class UmlFields(gdb.Command):
-    def __init__(self):
-        super(UmlFields, self).__init__('uml-fields', gdb.COMMAND_DATA)
-    def invoke(self, arg, from_tty):
-        words = arg.split()
-        typ = gdb.lookup_type(' '.join(words[0].split('+'))).pointer()
-        fields = [f for f in words[1].split(',') if f]
-        out = []
-        for a in words[2:]:
-            parts = [a]
-            for f in fields:
-                try:
-                    v = gdb.Value(int(a, 0)).cast(typ)[f]
-                    if v.type.strip_typedefs().code == gdb.TYPE_CODE_ARRAY:
-                        t = '"%s"' % v.string(length=v.type.sizeof).split('\0')[0]
-                    elif v.type.strip_typedefs().code == gdb.TYPE_CODE_PTR and str(v.type.target().strip_typedefs()) in ('char', 'const char'):
-                        t = '"%s"' % v.string(length=64)
-                    else:
-                        t = str(v)
-                except (gdb.error, gdb.MemoryError, UnicodeDecodeError):
-                    t = '?'
-                parts.append('%s=%s' % (f, t.replace('|', '/').replace('\n', ' ')))
-            out.append('|'.join(parts) + '\n')
-        gdb.write(''.join(out))
-
-UmlListWalk()
-UmlFields()
 UmlTasks()
 UmlTaskEnter()
 UmlTaskLeave()
@@ -310,27 +235,3 @@ export function parseModules(text: string): KernelModule[] {
   return out;
 }
 
-/** A walked list: its nodes' addresses, whether the walk reached the end, and why it stopped if corrupt. */
-export interface ListWalk { nodes: bigint[]; complete: boolean; corrupt?: string }
-
-export function parseListWalk(text: string): ListWalk {
-  const w: ListWalk = { nodes: [], complete: false };
-  for (const line of text.split('\n')) {
-    const [kind, ...f] = line.split('|');
-    if (kind === 'N' && f[0]) w.nodes.push(BigInt(`0x${f[0]}`));
-    else if (kind === 'C') w.corrupt = f.join('|');
-    else if (kind === 'T') w.complete = f[1] === '1';
-  }
-  return w;
-}
-
-/** uml-fields' lines: per address, the named fields as gdb printed them. */
-export function parseFields(text: string): Map<bigint, Array<[string, string]>> {
-  const out = new Map<bigint, Array<[string, string]>>();
-  for (const line of text.split('\n')) {
-    const [a, ...f] = line.split('|');
-    if (!/^0x[0-9a-f]+$/i.test(a)) continue;
-    out.set(BigInt(a), f.map((x) => { const i = x.indexOf('='); return [x.slice(0, i), x.slice(i + 1)] as [string, string]; }));
-  }
-  return out;
-}

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { kernelBinaryIn } from '../uml/kernelTree';
 import { freshUmid } from '../uml/cmdline';
-import { umlDir, umlDirSetting } from '../config';
+import { kernelDataViews, umlDir, umlDirSetting } from '../config';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
 import { confirmXsave } from '../hostcompat/xsaveFix';
@@ -102,6 +102,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     // Known before the adapter starts, so the Instances view can tell which instance is ours.
     if (config.request === 'launch' && !config.umid) config.umid = freshUmid();
     if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
+    config.kernelData ??= kernelDataViews(folder);
     const key = takeF5Press();
     config[F5_MARKS] = [...(key !== undefined ? [{ name: 'f5-key', at: key }] : []), { name: 'resolve', at }];
     return config;

@@ -33,6 +33,19 @@ export interface KernelLogResponse {
 }
 
 /**
+ * Extension host -> adapter (DAP custom request): which kernel data views are on (the setting
+ * umlKernelDebug.kernelData; launch attribute kernelData at start), and one expression shown
+ * raw or as its contents again ("Show as Raw"). Answered {}; the views are then refreshed.
+ */
+export const KERNEL_DATA_REQUEST = 'umlKernelData';
+/** lists: list_head, hlist_head; trees: rbtree, maple tree, xarray, idr; perCpu: one child per CPU; values: counters, ids, pids, ktime_t, jiffies, cpumasks. */
+export interface KernelDataViews { lists: boolean; trees: boolean; perCpu: boolean; values: boolean }
+export const ALL_KERNEL_DATA_VIEWS: KernelDataViews = { lists: true, trees: true, perCpu: true, values: true };
+export interface KernelDataArguments { views?: Partial<KernelDataViews>; raw?: { expression: string; on: boolean } }
+/** A Variables row's debugProtocolVariableMenuContext: shown as its contents, or shown raw by request. */
+export const VARIABLE_MENU = { contents: 'umlKernelData', raw: 'umlKernelRaw' } as const;
+
+/**
  * Extension host -> adapter, inside the launch configuration: the extension host's steps of this
  * F5 (the configuration provider's checks), each at its wall-clock time (Date.now()), so the
  * session's timeline starts where F5 did, not at the launch request.

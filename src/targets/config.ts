@@ -1,6 +1,6 @@
 // Every launch.json attribute of every target (`"type": "uml"`): UML launch and attach, a kernel
 // in QEMU started by the adapter, a gdbstub someone else started.
-import type { F5Mark } from '../shared/messages';
+import type { F5Mark, KernelDataViews } from '../shared/messages';
 import { F5_MARKS } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -27,6 +27,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   umlDir?: string;
   /** Adapter log (DAP traffic and MI) for troubleshooting. */
   trace?: boolean;
+  /** Which kernel data structures are shown as their contents (default: the setting umlKernelDebug.kernelData). */
+  kernelData?: Partial<KernelDataViews>;
   /** The extension host's steps of this F5 (not a launch.json attribute: the configuration provider adds it). */
   [F5_MARKS]?: F5Mark[];
   /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/targets/qemu); "kernel" is then the vmlinux. */
@@ -46,6 +48,7 @@ export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments
   sourceFileMap?: Record<string, string>;
   moduleSearchPath?: string[];
   trace?: boolean;
+  kernelData?: Partial<KernelDataViews>;
 }
 
 export const DEFAULT_MEM = '256M';
@@ -146,6 +149,10 @@ export const LAUNCH_ATTRIBUTES = {
   umlDir: { type: 'string', launch: {}, attach: {} },
   trace: { type: 'boolean', launch: { default: false }, attach: { default: false } },
   rebuild: { type: 'string', enum: ['ifChanged', 'never'], launch: { default: 'ifChanged' } },
+  kernelData: {
+    type: 'object', launch: {}, attach: {},
+    properties: { lists: { type: 'boolean', default: true }, trees: { type: 'boolean', default: true }, perCpu: { type: 'boolean', default: true }, values: { type: 'boolean', default: true } },
+  },
   qemu: {
     type: 'object', launch: {},
     properties: {

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { KERNEL_PY } from '../gdb/kernelPython';
+import { KERNEL_DATA_PY } from '../gdb/kernelDataPython';
 import { pruneSessions } from '../uml/host';
 import type { TargetPlan } from './target';
 
@@ -13,5 +14,5 @@ export function writeSessionFiles(p: TargetPlan): void {
   pruneSessions(path.dirname(p.sessionDir), 20);
   fs.mkdirSync(p.sessionDir, { recursive: true });
   fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
-  fs.writeFileSync(path.join(p.sessionDir, HELPER_FILE), KERNEL_PY);
+  fs.writeFileSync(path.join(p.sessionDir, HELPER_FILE), KERNEL_PY + KERNEL_DATA_PY);
 }

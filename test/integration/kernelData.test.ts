@@ -97,6 +97,99 @@ test('init_task.tasks, init_task.children and modules as their entries; sibling 
   assert.match(j.body.result, /^\d+ \(\d+\.\d\d s since boot at HZ=\d+\)$/);
   const usageMember = initFields.find((f) => f.name === 'usage')!;
   assert.match(usageMember.value, /^\d+$/, 'refcount_t usage in the task_struct is its number');
+  assert.strictEqual((usageMember as { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext, 'umlKernelData', 'the row offers Show as Raw');
+
+  // Raw on request: `expr,raw`; "Show as Raw" on one expression (the views are refreshed); a
+  // kind turned off (umlKernelDebug.kernelData) everywhere; and back.
+  const rawChildren = async (expression: string) => {
+    const r = await dc.evaluateRequest({ expression, frameId: frame.id, context: 'watch' });
+    return { result: r.body.result, names: (await children(dc, r.body.variablesReference)).map((e) => e.name).sort() };
+  };
+  assert.deepStrictEqual((await rawChildren('init_task.children,raw')).names, ['next', 'prev']);
+  const invalidated = dc.waitForEvent('invalidated', 5000);
+  await dc.customRequest('umlKernelData', { raw: { expression: usageMember.evaluateName, on: true } });
+  assert.deepStrictEqual((await invalidated).body.areas, ['variables']);
+  const usageRaw = (await children(dc, init.variablesReference)).find((f) => f.name === 'usage')!;
+  assert.strictEqual(usageRaw.value, '{...}', 'usage shown raw: the struct');
+  assert.strictEqual((usageRaw as { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext, 'umlKernelRaw', 'the row offers Show as Contents');
+  await dc.customRequest('umlKernelData', { raw: { expression: usageMember.evaluateName, on: false } });
+  assert.match((await children(dc, init.variablesReference)).find((f) => f.name === 'usage')!.value, /^\d+$/);
+  await dc.customRequest('umlKernelData', { views: { lists: false } });
+  assert.deepStrictEqual((await rawChildren('init_task.children')).names, ['next', 'prev'], 'lists off: raw');
+  assert.strictEqual((await dc.evaluateRequest({ expression: 'init_task.usage', frameId: frame.id, context: 'watch' })).body.result.match(/^\d+$/)?.length, 1, 'values stay on');
+  await dc.customRequest('umlKernelData', { views: { lists: true } });
+  assert.strictEqual((await rawChildren('init_task.children')).result, 'list of struct task_struct (.sibling)');
+
+  await dc.continueRequest({ threadId: t });
+}));
+
+test('a per-CPU counter as one child per CPU; an mm\'s maple tree as its ranges, each the VMA that covers it', () => withSession('kdata2', async (dc, umid) => {
+  await dc.initializeRequest();
+  const { frame, t } = await launchToFunction(dc, testKernel(), { rootfs, umid });
+
+  // process_counts is DEFINE_PER_CPU in kernel/fork.c; UML is !SMP, so CPU 0 only, its copy the
+  // variable itself. max_threads, a plain global, is not per-CPU.
+  const pc = await dc.evaluateRequest({ expression: 'process_counts', frameId: frame.id, context: 'watch' });
+  assert.strictEqual(pc.body.result, 'per-CPU unsigned long: 1 possible CPU');
+  const cpus = await children(dc, pc.body.variablesReference);
+  assert.deepStrictEqual(cpus.map((c) => c.name), ['[0]']);
+  assert.match(cpus[0].value, /^\d+$/);
+  assert.ok(Number(cpus[0].value) > 10, `forks counted on CPU 0: ${cpus[0].value}`);
+  const plain = await dc.evaluateRequest({ expression: 'max_threads', frameId: frame.id, context: 'watch' });
+  assert.match(plain.body.result, /^\d+$/);
+  assert.strictEqual(plain.body.variablesReference, 0);
+
+  // The task stopped here is cat (it reads /proc/cmdline): its mm's VMAs are the maple tree's
+  // entries, each range [vm_start, vm_end - 1], as many as map_count.
+  const tasks = await dc.evaluateRequest({ expression: 'init_task.tasks', frameId: frame.id, context: 'watch' });
+  const cat = (await children(dc, tasks.body.variablesReference)).find((e) => /comm = "cat"/.test(e.value));
+  assert.ok(cat, 'cat is on the task list');
+  const mmExpr = `${cat.evaluateName}->mm`;
+  const mt = await dc.evaluateRequest({ expression: `${mmExpr}->mm_mt`, frameId: frame.id, context: 'watch' });
+  assert.strictEqual(mt.body.result, 'maple tree of struct vm_area_struct *');
+  const ranges = await children(dc, mt.body.variablesReference);
+  assert.ok(!ranges.some((e) => e.name === '[corrupt]'), JSON.stringify(ranges));
+  const vmas = ranges.filter((e) => /^\[0x[0-9a-f]+-0x[0-9a-f]+\]$/.test(e.name));
+  const mapCount = Number((await dc.evaluateRequest({ expression: `${mmExpr}->map_count`, frameId: frame.id, context: 'watch' })).body.result);
+  assert.ok(mapCount >= 3, `map_count ${mapCount}`);
+  assert.strictEqual(vmas.length, mapCount, JSON.stringify(ranges));
+  let prevEnd = -1n;
+  for (const v of vmas) {
+    const [first, last] = /^\[(0x[0-9a-f]+)-(0x[0-9a-f]+)\]$/.exec(v.name)!.slice(1).map(BigInt);
+    const start = BigInt((await dc.evaluateRequest({ expression: `(unsigned long) ${v.evaluateName}->vm_start`, frameId: frame.id, context: 'watch' })).body.result);
+    const end = BigInt((await dc.evaluateRequest({ expression: `(unsigned long) ${v.evaluateName}->vm_end`, frameId: frame.id, context: 'watch' })).body.result);
+    assert.deepStrictEqual([first, last], [start, end - 1n], `${v.name} is the VMA ${start.toString(16)}-${end.toString(16)}`);
+    assert.ok(first > prevEnd, 'in index order');
+    prevEnd = last;
+    assert.strictEqual(v.type, 'struct vm_area_struct *');
+  }
+  // An entry opens as the VMA itself.
+  const vma = await children(dc, vmas[0].variablesReference);
+  assert.ok(vma.some((f) => f.name === 'vm_start') && vma.some((f) => f.name === 'vm_mm'), JSON.stringify(vma.slice(0, 5)));
+
+  // An rbtree in order: the free vmalloc areas, by address, each the vmap_area.
+  const free = await dc.evaluateRequest({ expression: 'free_vmap_area_root', frameId: frame.id, context: 'watch' });
+  assert.strictEqual(free.body.result, 'rbtree of struct vmap_area (.rb_node)');
+  const areas = (await children(dc, free.body.variablesReference)).filter((e) => /^\[\d+\]$/.test(e.name));
+  assert.ok(areas.length >= 1, 'free vmalloc space');
+  const starts = areas.map((e) => BigInt(/va_start = (\d+)/.exec(e.value)?.[1] ?? '-1'));
+  assert.ok(starts.every((v, i) => v >= 0n && (i === 0 || v > starts[i - 1])), `in address order: ${areas.map((e) => e.value)}`);
+
+  // An idr: the pid namespace's pids, index -> struct pid, each pid's number its index.
+  const idr = await dc.evaluateRequest({ expression: 'init_pid_ns.idr', frameId: frame.id, context: 'watch' });
+  assert.strictEqual(idr.body.result, 'idr of struct pid *');
+  const pids = (await children(dc, idr.body.variablesReference)).filter((e) => /^\[\d+\]$/.test(e.name));
+  for (const p of pids) assert.strictEqual(/numbers\[0\]\.nr = (\d+)/.exec(p.value)?.[1], p.name.slice(1, -1), JSON.stringify(p));
+  const catPid = /pid = (\d+)/.exec(cat.value)![1];
+  assert.ok(['1', '2', catPid].every((n) => pids.some((p) => p.name === `[${n}]`)), `pids 1, 2 and cat's ${catPid}: ${pids.map((p) => p.name)}`);
+
+  // A struct pid pointer with its number, a kuid_t as its number, a ktime_t with seconds.
+  const tp = await dc.evaluateRequest({ expression: `${cat.evaluateName}->thread_pid`, frameId: frame.id, context: 'watch' });
+  assert.match(tp.body.result, new RegExp(`^0x[0-9a-f]+ \\{nr = ${catPid}\\}$`));
+  const uid = await dc.evaluateRequest({ expression: `${cat.evaluateName}->real_cred->uid`, frameId: frame.id, context: 'watch' });
+  assert.strictEqual(uid.body.result, '0');
+  const kt = await dc.evaluateRequest({ expression: 'tick_next_period', frameId: frame.id, context: 'watch' });
+  assert.match(kt.body.result, /^\d+ \(\d+\.\d{9} s\)$/);
 
   await dc.continueRequest({ threadId: t });
 }));

@@ -2,8 +2,9 @@
 // Python against the real kernel: test/integration/kernelData.test.ts).
 import { test } from 'node:test';
 import * as assert from 'assert';
-import { bitRanges, counterPath, globalHead, isCpumask, jiffiesText, listKindOf, listValue, memberHead, pages, splitMember, structName, summaryFields } from '../../src/debug/kernelData';
-import { parseFields, parseListWalk } from '../../src/gdb/kernelPython';
+import { bitRanges, counterPath, globalHead, isCpumask, jiffiesText, listKindOf, listValue, storesPointers, idPath, isPidPointer, ktimeText, memberHead, pages, splitMember, structName, summaryFields } from '../../src/debug/kernelData';
+import { parseFields, parseListWalk } from '../../src/gdb/kernelDataPython';
+import { cpuExpr, cpuList, definesPerCpu } from '../../src/debug/perCpu';
 
 test('list heads by type; containers by global name or by owner struct and member; nodes stay raw', () => {
   assert.strictEqual(listKindOf('struct list_head'), 'list');
@@ -27,10 +28,8 @@ test('long lists come in groups of 100; the value says what, how many, and what 
   assert.deepStrictEqual(pages(250).map((p) => p.name), ['[0..99]', '[100..199]', '[200..249]']);
   assert.deepStrictEqual(pages(0), []);
   const c = { type: 'struct task_struct', member: 'tasks' };
-  assert.strictEqual(listValue(c), 'list of struct task_struct (.tasks)');
-  assert.strictEqual(listValue(c, 97), '97 × struct task_struct (.tasks)');
-  assert.strictEqual(listValue(c, 3, true, 'corrupt: x'), '3 × struct task_struct (.tasks) — corrupt: x');
-  assert.strictEqual(listValue(c, 100000, false), '100000+ × struct task_struct (.tasks)');
+  assert.strictEqual(listValue('list', c), 'list of struct task_struct (.tasks)');
+  assert.strictEqual(listValue('hlist', c), 'hlist of struct task_struct (.tasks)');
 });
 
 test('the walker\'s and the field reader\'s lines', () => {
@@ -54,4 +53,46 @@ test('counters as numbers, cpumasks as their set bits, jiffies as time since boo
   // HZ=100: the count starts 300 s before the 32-bit wrap.
   assert.strictEqual(jiffiesText('4294937796', '10000000'), '4294937796 (5.00 s since boot at HZ=100)');
   assert.strictEqual(jiffiesText('x', '10000000'), undefined);
+});
+
+test('maple trees: the kind, the table, the walk lines with their ranges', () => {
+  assert.strictEqual(listKindOf('struct maple_tree'), 'maple');
+  const mt = memberHead('struct mm_struct', 'mm_mt')!;
+  assert.deepStrictEqual(mt, { type: 'struct vm_area_struct', member: '' });
+  assert.strictEqual(listValue('maple', mt), 'maple tree of struct vm_area_struct *');
+  assert.strictEqual(listKindOf('struct rb_root_cached'), 'rb');
+  assert.strictEqual(listKindOf('struct radix_tree_root'), 'xarray');
+  assert.strictEqual(listKindOf('const struct idr'), 'idr');
+  assert.ok(storesPointers('idr') && storesPointers('maple') && !storesPointers('rb'));
+  assert.strictEqual(listValue('rb', globalHead('free_vmap_area_root')!), 'rbtree of struct vmap_area (.rb_node)');
+  assert.strictEqual(listValue('idr', memberHead('struct pid_namespace', 'idr')!), 'idr of struct pid *');
+  const w = parseListWalk('R|400000|401fff|6a0b000\nR|402000|40ffff|6a0b0c0\nT|2|1\n');
+  assert.deepStrictEqual(w.nodes, [0x6a0b000n, 0x6a0b0c0n]);
+  assert.deepStrictEqual(w.ranges, [[0x400000n, 0x401fffn], [0x402000n, 0x40ffffn]]);
+  assert.strictEqual(w.complete, true);
+  assert.strictEqual(parseListWalk('C|corrupt: node 0x6000 pivot 3 is 0x10, outside 0x20-0xff\nT|0|1\n').corrupt, 'corrupt: node 0x6000 pivot 3 is 0x10, outside 0x20-0xff');
+});
+
+test('per-CPU: the definition line, the CPUs, each CPU\'s copy', () => {
+  assert.ok(definesPerCpu('DEFINE_PER_CPU(unsigned long, process_counts) = 0;', 'process_counts'));
+  assert.ok(definesPerCpu('static DEFINE_PER_CPU(struct vm_struct *, cached_stacks[NR_CACHED_STACKS]);', 'cached_stacks'));
+  assert.ok(definesPerCpu('DEFINE_PER_CPU_SHARED_ALIGNED(struct rq,\n\t\t\t      runqueues);', 'runqueues'));
+  assert.ok(!definesPerCpu('unsigned long process_counts;', 'process_counts'));
+  assert.ok(!definesPerCpu('DEFINE_PER_CPU(int, process_counts_max);', 'process_counts'));
+  assert.ok(!definesPerCpu('int x;\nDEFINE_PER_CPU(int, x);', 'x'), 'the definition is on the line gdb names');
+  assert.deepStrictEqual(cpuList('0-3,7'), [0, 1, 2, 3, 7]);
+  assert.deepStrictEqual(cpuList(''), []);
+  assert.strictEqual(cpuExpr({ name: 'process_counts', smp: false, cpus: [0] }, 0), 'process_counts');
+  assert.strictEqual(cpuExpr({ name: 'runqueues', smp: true, cpus: [0, 1] }, 1), '(*(__typeof__(runqueues) *) ((unsigned long) &runqueues + __per_cpu_offset[1]))');
+});
+
+test('ids, pids and ktime_t: the number they stand for', () => {
+  assert.strictEqual(idPath('kuid_t'), '.val');
+  assert.strictEqual(idPath('const kgid_t'), '.val');
+  assert.strictEqual(idPath('uid_t'), undefined);
+  assert.ok(isPidPointer('struct pid *') && !isPidPointer('struct pid') && !isPidPointer('struct pid **'));
+  assert.strictEqual(ktimeText('ktime_t', '1500000000'), '1500000000 (1.500000000 s)');
+  assert.strictEqual(ktimeText('ktime_t', '-5'), '-5 (-0.000000005 s)');
+  assert.strictEqual(ktimeText('s64', '5'), undefined);
+  assert.strictEqual(ktimeText('ktime_t', '<optimized out>'), undefined);
 });
