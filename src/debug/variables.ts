@@ -55,6 +55,8 @@ function expandable(type: string, value: string | undefined): boolean {
 }
 
 function childExpr(parent: Ref & { kind: 'varobj' }, exp: string): string {
+  // An anonymous union or struct's members are the parent's own: the parent stands for it.
+  if (/^<anonymous/.test(exp)) return /\*\s*$/.test(parent.type) ? `(*(${parent.expr}))` : parent.expr;
   if (/^\d+$/.test(exp) && /\]$/.test(parent.type)) return `(${parent.expr})[${exp}]`;
   if (/\*\s*$/.test(parent.type)) return /^\*/.test(exp) ? `*(${parent.expr})` : `(${parent.expr})->${exp}`;
   return `(${parent.expr}).${exp}`;
@@ -214,6 +216,11 @@ export class Variables {
     for (const c of await this.mi.varListChildren(vo.name, count > 0 ? { from: start, to: start + count } : undefined)) {
       const { exp, type, numchild } = c;
       const expr = childExpr(vo, exp);
+      // An anonymous union or struct's members are read as the parent's own (vma->vm_start): shown so.
+      if (/^<anonymous/.test(exp) && numchild > 0) {
+        out.push(...await this.children({ kind: 'varobj', name: c.name, expr, type, frameId: vo.frameId }, 0, 0));
+        continue;
+      }
       const views = this.viewsFor(expr);
       const list = await this.lists.recognise(expr, type, vo.frameId, views, vo.type, exp);
       if (list) { out.push({ name: exp, type, value: list.value, evaluateName: expr, variablesReference: list.variablesReference, ...this.menu(expr, true) }); continue; }
