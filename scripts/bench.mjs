@@ -9,7 +9,8 @@
 //   3. F5 to variables      DAP launch -> stopped -> stackTrace + scopes + variables(Arguments)
 //                           vs raw gdb's bare breakpoint (the raw number of 1).
 //   then symbol load, activation, the low-level stage (benchLowLevel.mjs: disassembly, memory,
-//   stack, data breakpoints), QEMU (benchQemu.mjs: launch -> stopped on the second target against
+//   stack, data breakpoints), kernel data (benchKernelData.mjs: a 1,000-entry list opened in
+//   Variables against raw gdb's lx-ps), QEMU (benchQemu.mjs: launch -> stopped on the second target against
 //   raw gdb on QEMU's gdbstub), KUnit, Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
 //   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
@@ -377,6 +378,11 @@ try {
   console.log('');
   const { benchLowLevel } = await import('./benchLowLevel.mjs');
   await benchLowLevel({ runs: Math.max(RUNS, 5) });
+
+  // Kernel data: a 1,000-entry list opened in Variables, against raw gdb's lx-ps.
+  console.log('');
+  const { benchKernelData } = await import('./benchKernelData.mjs');
+  await benchKernelData({ runs: Math.max(RUNS, 5) });
 
   // The second target: a kernel in QEMU, launch -> stopped against raw gdb on QEMU's gdbstub.
   console.log('');

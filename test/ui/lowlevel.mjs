@@ -1,7 +1,8 @@
 // The lower levels in VS Code's own views: the exception filters in the Breakpoints view, the
 // Disassembly view at a stop in cmdline_proc_show (its symbol and source line), and the Debug
 // Console's completion of a struct member, a kernel list (init_task.children) opened there as its
-// entries. A small workspace with a launch.json (no tree).
+// entries, and one opened in the Variables view (the proc super block's inodes, reached from
+// cmdline_proc_show's argument m). A small workspace with a launch.json (no tree).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -122,6 +123,40 @@ export async function run(s, ctx) {
     }, 15000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(rows))}`); });
     s.log(`debug console: ${JSON.stringify(text.slice(-6))}`);
     await s.shot('kernel-list');
+  });
+
+  await s.step('the Variables view opens m->file->f_inode->i_sb->s_inodes as the super block\'s inodes', async () => {
+    const pane = s.paneRows('Variables');
+    const list = page.locator('.pane:has(.pane-header[aria-label*="Variables"]) .monaco-list').first();
+    // A row drawn now, scrolling the view down (VS Code draws the rows in sight) until it is.
+    const find = async (re) => {
+      const box = await list.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
+      for (let turn = 0; turn < 60; turn++) {
+        const i = (await s.texts(pane)).findIndex((t) => re.test(t));
+        if (i >= 0) return page.locator(pane).nth(i);
+        await page.mouse.wheel(0, box.height / 3);
+        await sleep(150);
+      }
+      throw new Error(`no Variables row matching ${re}: ${JSON.stringify(await s.texts(pane))}`);
+    };
+    const open = async (name) => {
+      const row = await waitUntil(`the row ${name}`, () => find(new RegExp(`^${name}, value `)).catch(() => undefined), 15000, 300)
+        .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(pane))}`); });
+      await row.click();  // a collapsed row opens on click
+      return row;
+    };
+    await open('m');
+    await open('file');
+    await open('f_inode');
+    await open('i_sb');
+    await page.mouse.wheel(0, -1e6);
+    const head = await open('s_inodes');
+    const label = await head.getAttribute('aria-label');
+    if (!/list of struct inode \(\.i_sb_list\)/.test(label)) throw new Error(`s_inodes shows "${label}", not its list`);
+    const entry = await waitUntil('an inode entry under s_inodes', () => find(/^\[0\], value 0x[0-9a-f]+ \{i_ino = \d+\}|^\[0\.\.99\], value /).catch(() => undefined), 15000, 300);
+    s.log(`s_inodes: ${label}; first entry: ${await entry.getAttribute('aria-label')}`);
+    await s.shot('variables-kernel-list');
   });
 
   await s.step('Stop ends the kernel and gdb', async () => {
