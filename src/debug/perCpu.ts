@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import { MiCommands, Where } from '../gdb/commands';
 import { bitRanges } from './kernelData';
 
-/** A per-CPU variable: its name, whether CPUs' copies are at offsets (SMP), and the CPUs. */
-export interface PerCpuVar { name: string; smp: boolean; cpus: number[] }
+/** A per-CPU variable: its name and type, whether CPUs' copies are at offsets (SMP), and the CPUs. */
+export interface PerCpuVar { name: string; type: string; smp: boolean; cpus: number[] }
 
 /** "0-3,7" (bitRanges) -> [0, 1, 2, 3, 7]. */
 export function cpuList(ranges: string): number[] {
@@ -25,9 +25,15 @@ export function definesPerCpu(line: string, name: string): boolean {
   return new RegExp(`^[^\\n]*\\bDEFINE_PER_CPU\\w*\\s*\\([^]*\\b${name}\\s*(\\[[^\\]]*\\]\\s*)*\\)`).test(line);
 }
 
+/** A pointer to `type` in C (gdb has no typeof in casts): "int" -> "int *", "struct s *[2]" -> "struct s *(*)[2]". */
+export function pointerTo(type: string): string {
+  const arr = type.indexOf('[');
+  return arr >= 0 ? `${type.slice(0, arr).trimEnd()} (*)${type.slice(arr)}` : `${type} *`;
+}
+
 /** The expression of CPU `cpu`'s copy. */
 export function cpuExpr(v: PerCpuVar, cpu: number): string {
-  return v.smp ? `(*(__typeof__(${v.name}) *) ((unsigned long) &${v.name} + __per_cpu_offset[${cpu}]))` : v.name;
+  return v.smp ? `(*(${pointerTo(v.type)}) ((unsigned long) &${v.name} + __per_cpu_offset[${cpu}]))` : v.name;
 }
 
 export class PerCpu {
@@ -47,7 +53,9 @@ export class PerCpu {
     if (!section) return undefined;
     const smp = section === '.data..percpu';
     if (!smp && !(await this.definedPerCpu(name))) return undefined;
-    return { name, smp, cpus: await this.cpus() };
+    const type = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${name}`).catch(() => ''))?.[1]?.trim();
+    if (!type) return undefined;
+    return { name, type, smp, cpus: await this.cpus() };
   }
 
   private async definedPerCpu(name: string): Promise<boolean> {

@@ -138,9 +138,8 @@ export class Variables {
     const views = rawSuffix ? NO_VIEWS : this.viewsFor(expr);
     const perCpu = plain || !views.perCpu ? undefined : await this.perCpu.lookup(expr, where);
     if (perCpu) {
-      const type = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${perCpu.name}`).catch(() => ''))?.[1]?.trim() ?? '';
       const n = perCpu.cpus.length;
-      return { result: `per-CPU ${type}: ${n} possible CPU${n === 1 ? '' : 's'}`, type, variablesReference: this.handles.create({ kind: 'perCpu', v: perCpu, frameId }) };
+      return { result: `per-CPU ${perCpu.type}: ${n} possible CPU${n === 1 ? '' : 's'}`, type: perCpu.type, variablesReference: this.handles.create({ kind: 'perCpu', v: perCpu, frameId }) };
     }
     let v: Varobj;
     try {

@@ -82,6 +82,20 @@ test('launch with a qemu block: QEMU boots the kernel, cat /proc/cmdline stops a
     const scopes = await dc.scopesRequest({ frameId: top.id });
     const vars = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
     assert.ok(vars.body.variables.some((v) => v.name === 'm'), JSON.stringify(vars.body.variables));
+    // Kernel data on an SMP x86_64 kernel: a per-CPU variable's copies are at its .data..percpu
+    // offset plus __per_cpu_offset[cpu] (forks were counted on them); lists and the cat's maple tree as on UML.
+    const pc = await dc.evaluateRequest({ expression: 'process_counts', frameId: top.id, context: 'watch' });
+    assert.match(pc.body.result, /^per-CPU unsigned long: \d+ possible CPUs?$/);
+    const copies = (await dc.variablesRequest({ variablesReference: pc.body.variablesReference })).body.variables;
+    assert.ok(copies.length >= 1 && copies.every((c, i) => c.name === `[${i}]` && /^\d+$/.test(c.value)), JSON.stringify(copies));
+    assert.ok(copies.reduce((n, c) => n + Number(c.value), 0) > 0, `forks counted: ${JSON.stringify(copies)}`);
+    const tasks = await dc.evaluateRequest({ expression: 'init_task.tasks', frameId: top.id, context: 'watch' });
+    const cat = (await dc.variablesRequest({ variablesReference: tasks.body.variablesReference })).body.variables.find((e) => /comm = "cat"/.test(e.value));
+    assert.ok(cat, 'cat on init_task.tasks');
+    const mt = await dc.evaluateRequest({ expression: `${cat.evaluateName}->mm->mm_mt`, frameId: top.id, context: 'watch' });
+    const ranges = (await dc.variablesRequest({ variablesReference: mt.body.variablesReference })).body.variables.filter((e) => /^\[0x[0-9a-f]+-0x[0-9a-f]+\]$/.test(e.name));
+    const mapCount = Number((await dc.evaluateRequest({ expression: `${cat.evaluateName}->mm->map_count`, frameId: top.id, context: 'watch' })).body.result);
+    assert.strictEqual(ranges.length, mapCount, JSON.stringify(ranges));
     const ps = (await dc.evaluateRequest({ expression: '-exec lx-ps', context: 'repl' })).body.result + out.text();
     assert.match(ps, /\binit\b/, 'lx-ps lists init');
     const cmdline = (await dc.evaluateRequest({ expression: '-exec lx-cmdline', context: 'repl' })).body.result + out.text();
