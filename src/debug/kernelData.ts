@@ -8,15 +8,16 @@
 export interface Container { type: string; member: string }
 
 /**
- * The collections walked: list_head (next, prev), hlist_head (first; nodes next, pprev) and
+ * The collections walked: list_head (next, prev), hlist_head and hlist_nulls_head (first;
+ * nodes next, pprev; the nulls list ends at an odd marker), llist_head (first; nodes next) and
  * rb_root / rb_root_cached (nodes in order), whose nodes are members of their entries; and
  * maple_tree (index ranges -> entries), xarray (radix_tree_root is one) and idr (index ->
  * entry), whose entries are the pointers stored (member '').
  */
-export type ListKind = 'list' | 'hlist' | 'rb' | 'maple' | 'xarray' | 'idr';
+export type ListKind = 'list' | 'hlist' | 'hnulls' | 'llist' | 'rb' | 'maple' | 'xarray' | 'idr';
 
 const KINDS: Record<string, ListKind> = {
-  'struct list_head': 'list', 'struct hlist_head': 'hlist', 'struct rb_root': 'rb', 'struct rb_root_cached': 'rb',
+  'struct list_head': 'list', 'struct hlist_head': 'hlist', 'struct hlist_nulls_head': 'hnulls', 'struct llist_head': 'llist', 'struct rb_root': 'rb', 'struct rb_root_cached': 'rb',
   'struct maple_tree': 'maple', 'struct xarray': 'xarray', 'struct radix_tree_root': 'xarray', 'struct idr': 'idr',
 };
 
@@ -27,7 +28,7 @@ export function listKindOf(type: string): ListKind | undefined {
 
 /** Which view (umlKernelDebug.kernelData) shows the kind. */
 export function viewOf(kind: ListKind): 'lists' | 'trees' {
-  return kind === 'list' || kind === 'hlist' ? 'lists' : 'trees';
+  return kind === 'list' || kind === 'hlist' || kind === 'hnulls' || kind === 'llist' ? 'lists' : 'trees';
 }
 
 /** Whether the kind's entries are stored pointers (a tree of indexes), not nodes inside them. */
@@ -85,6 +86,12 @@ export function globalHead(expr: string): Container | undefined {
   return Object.prototype.hasOwnProperty.call(GLOBAL_HEADS, expr.trim()) ? GLOBAL_HEADS[expr.trim()] : undefined;
 }
 
+/** A well-known head by its key: "owner.member" or a global's name. */
+export function knownHead(key: string): Container | undefined {
+  const table = key.includes('.') ? MEMBER_HEADS : GLOBAL_HEADS;
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 /** `a.b.c` / `p->c` -> the owner expression and the member; undefined for a plain name. */
 export function splitMember(expr: string): { owner: string; member: string } | undefined {
   const m = /^(.*\S)\s*(\.|->)\s*(\w+)$/.exec(expr.trim());
@@ -127,7 +134,7 @@ export function pages(count: number): Array<{ start: number; count: number; name
   return out;
 }
 
-const KIND_NAMES: Record<ListKind, string> = { list: 'list', hlist: 'hlist', rb: 'rbtree', maple: 'maple tree', xarray: 'xarray', idr: 'idr' };
+const KIND_NAMES: Record<ListKind, string> = { list: 'list', hlist: 'hlist', hnulls: 'hlist_nulls', llist: 'llist', rb: 'rbtree', maple: 'maple tree', xarray: 'xarray', idr: 'idr' };
 
 /** The collection's one-line value (nothing is read for it): what it holds. */
 export function listValue(kind: ListKind, c: Container): string {

@@ -6,7 +6,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, Where, hex } from '../gdb/commands';
 import type { ListWalk } from '../gdb/kernelDataPython';
-import { Container, ListKind, PAGE, UNTYPED, globalHead, listKindOf, listValue, memberHead, pages, splitMember, storesPointers, summaryFields, viewOf } from './kernelData';
+import { Container, ListKind, PAGE, UNTYPED, listKindOf, listValue, knownHead, pages, splitMember, storesPointers, structName, summaryFields, viewOf } from './kernelData';
+import type { ListIndex } from './listIndex';
 import type { KernelDataViews } from '../shared/messages';
 
 /** Walks stop here: a longer list is shown as such, not walked on. */
@@ -25,36 +26,65 @@ export interface ListRefs {
 export class KernelLists {
   private lists: List[] = [];
 
-  /** `whereOf`: the gdb thread and frame of a DAP frame id (Variables' own). */
-  constructor(private readonly mi: MiCommands, private readonly refs: ListRefs, private readonly whereOf: (frameId?: number) => Where | undefined) {}
+  private readonly choices = new Map<string, Container>();
+
+  /** `whereOf`: the gdb thread and frame of a DAP frame id (Variables' own); `index`: the list index if built. */
+  constructor(private readonly mi: MiCommands, private readonly refs: ListRefs, private readonly whereOf: (frameId?: number) => Where | undefined,
+    private readonly index: () => ListIndex | undefined = () => undefined) {}
 
   /** Forgets every list: the guest resumed. */
   reset(): void { this.lists = []; }
 
+  /** The head's key in the tables, the list index and the user's choices: "owner.member", or a global's name. */
+  async headKey(expr: string, frameId?: number, ownerType?: string, member?: string): Promise<string | undefined> {
+    if (ownerType && member) { const o = structName(ownerType); return o ? `${o}.${member}` : undefined; }
+    if (/^\w+$/.test(expr.trim())) return expr.trim();
+    // An expression like init_task.tasks: the owner's type says which list it is.
+    const split = splitMember(expr);
+    if (!split) return undefined;
+    const owner = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${split.owner}`).catch(() => ''))?.[1] ?? '';
+    const o = structName(owner.trim());
+    return o ? `${o}.${split.member}` : undefined;
+  }
+
+  /** "View as list of...": the containers the list index gives a head, and whether it is built yet. */
+  async candidates(expr: string, frameId?: number): Promise<{ key?: string; candidates: Container[]; indexReady: boolean }> {
+    const key = await this.headKey(expr, frameId);
+    const index = this.index();
+    return { key, candidates: (key && index?.[key]) || [], indexReady: !!index };
+  }
+
+  /** A choice made in "View as list of..." for every head with this key (undefined: forget it). */
+  choose(key: string, c: Container | undefined): void {
+    if (c) this.choices.set(key, c); else this.choices.delete(key);
+  }
+
   /**
    * A list head this debugger knows the container of: `expr` of `type`, a member `member` of a
-   * struct of `ownerType`, or a global; undefined for anything else (shown as it is), and for
-   * a kind whose view is off.
+   * struct of `ownerType`, or a global. Found, in this order, from the user's choice, the table
+   * of well-known heads, and the list index when it gives one answer (checked against the debug
+   * info). A head of a list kind without one: its key (the row offers "View as list of...");
+   * undefined for anything else, and for a kind whose view is off.
    */
-  async recognise(expr: string, type: string, frameId: number | undefined, views: KernelDataViews, ownerType?: string, member?: string): Promise<{ value: string; variablesReference: number } | undefined> {
+  async recognise(expr: string, type: string, frameId: number | undefined, views: KernelDataViews, ownerType?: string, member?: string): Promise<{ value: string; variablesReference: number } | { key: string } | undefined> {
     const kind = listKindOf(type);
     if (!kind || !views[viewOf(kind)]) return undefined;
-    let container = ownerType && member ? memberHead(ownerType, member) : globalHead(expr);
-    if (!container && !ownerType) {
-      // An expression like init_task.tasks: the owner's type says which list it is.
-      const split = splitMember(expr);
-      if (split) {
-        const owner = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${split.owner}`).catch(() => ''))?.[1] ?? '';
-        container = memberHead(owner.trim(), split.member);
-      }
-    }
+    const key = await this.headKey(expr, frameId, ownerType, member);
+    let container = key ? this.choices.get(key) ?? knownHead(key) : undefined;
+    const found = key && !container ? this.index()?.[key] : undefined;
+    if (found?.length === 1 && await this.fits(found[0])) container = found[0];
     // A tree of indexes nobody has said the entries of still shows them, as plain pointers.
     if (!container && storesPointers(kind)) container = UNTYPED;
-    if (!container) return undefined;
+    if (!container) return key ? { key } : undefined;
     const addr = /0x[0-9a-f]+/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, this.whereOf(frameId)).catch(() => ''))?.[0];
     if (!addr) return undefined;
     const id = this.lists.push({ head: BigInt(addr), kind, type: type.replace(/^(volatile|const)\s+/g, ''), container, expr, frameId }) - 1;
     return { value: listValue(kind, container), variablesReference: this.refs.listRef(id, frameId) };
+  }
+
+  /** Whether the debug info has the container's type and member (the sources may say more than this build has). */
+  private async fits(c: Container): Promise<boolean> {
+    return this.mi.dataEvaluateExpression(`(unsigned long) &((${c.type} *) 0)->${c.member}`).then(() => true, () => false);
   }
 
   /** The opened list: its entries (or groups of 100), what went wrong on the walk, and the head as it is. */
@@ -77,7 +107,7 @@ export class KernelLists {
 
   private async walk(l: List): Promise<ListWalk> {
     switch (l.kind) {
-      case 'list': case 'hlist': return this.mi.listWalk(l.kind, l.head, MAX_ENTRIES);
+      case 'list': case 'hlist': case 'hnulls': case 'llist': return this.mi.listWalk(l.kind, l.head, MAX_ENTRIES);
       case 'rb': return this.mi.rbWalk(l.head, MAX_ENTRIES);  // rb_root_cached starts with its rb_root
       case 'maple': return this.mi.mapleWalk(l.head, MAX_ENTRIES);
       case 'xarray': return this.mi.xaWalk(l.head, 0n, MAX_ENTRIES);

@@ -16,6 +16,8 @@ import { simpleRequests } from './requests';
 import { ClientPaths } from './sourceMap';
 import { sourceExists } from './sessionText';
 import type { KernelDataViews } from '../shared/messages';
+import { ListIndexOf } from './listIndexBuild';
+import { cacheDir } from '../uml/host';
 
 export interface SessionParts {
   breakpoints: Breakpoints;
@@ -26,6 +28,8 @@ export interface SessionParts {
   stops: StopRouter;
   stepOff: StepOff;
   simple: ReturnType<typeof simpleRequests>;
+  /** The tree's list index: started after the first stop (listIndexBuild.ts). */
+  listIndex: ListIndexOf;
 }
 
 export interface PartsContext {
@@ -39,6 +43,8 @@ export interface PartsContext {
   moduleSearchPath?: string[];
   /** The launch's kernelData views (umlKernelDebug.kernelData). */
   kernelData?: Partial<KernelDataViews>;
+  /** The workspace's "View as List of..." choices. */
+  listChoices?: Record<string, { type: string; member: string }>;
   paths: ClientPaths;
   invalidateVariables(): void;
 }
@@ -47,8 +53,9 @@ export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
   const { target, mi, plan } = { target: rt.target, mi: rt.mi, plan: rt.plan };
   const breakpoints = new Breakpoints(mi, c.warn, () => target.watchpointRefusal());
   const exceptions = new ExceptionBreakpoints(mi, c.warn);
-  const variables = new Variables(mi);
-  if (c.kernelData) variables.configure({ views: c.kernelData });
+  const listIndex = new ListIndexOf(plan.kernel.buildDir, plan.kernel.kernel, cacheDir());
+  const variables = new Variables(mi, () => listIndex.ready);
+  variables.configure({ views: c.kernelData, containers: c.listChoices });
   // Task contexts share the runtime's one queue with every interrupt and resume.
   const tasks = new TaskThreads(mi, (fn) => rt.exclusive(fn), target.kernel, c.warn);
   const files = new ModuleLocator({ configured: c.moduleSearchPath ?? [], buildDir: plan.kernel.buildDir, rootfs: target.hostRoot, sources: () => breakpoints.sourceFiles() });
@@ -57,5 +64,5 @@ export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
   const stops = new StopRouter(mi, breakpoints, exceptions, modules, { stopOnEntry: plan.stopOnEntry, panicHint, endingHooks: target.kernel.endingHooks });
   const stepOff = new StepOff(gdbProbe(mi), () => rt.resumes);
   const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules, invalidateVariables: c.invalidateVariables });
-  return { breakpoints, exceptions, variables, tasks, modules, stops, stepOff, simple };
+  return { breakpoints, exceptions, variables, tasks, modules, stops, stepOff, simple, listIndex };
 }

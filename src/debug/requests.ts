@@ -1,6 +1,6 @@
 // The requests that only read or set something through gdb (no run-state change): each maps its
 // arguments to a response body. The session dispatches them from this table.
-import { KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse } from '../shared/messages';
+import { KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse, LIST_CANDIDATES_REQUEST, ListCandidatesArguments, ListCandidatesResponse } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Runtime } from './runtime';
 import { Breakpoints } from './breakpoints';
@@ -125,6 +125,11 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       c.variables.configure(a);
       if (rt.state === 'stopped') c.invalidateVariables();
       return {};
+    },
+    /** "View as List of...": what the tree's sources say a head links. */
+    [LIST_CANDIDATES_REQUEST]: async (a: ListCandidatesArguments): Promise<ListCandidatesResponse> => {
+      rt.requireStopped('find what a list links');
+      return inFrame(a.frameId, () => c.variables.listCandidates(a.expression, a.frameId));
     },
     modules: async () => {
       const modules = c.modules.list();

@@ -27,7 +27,8 @@ import type { TaskThreads } from './tasks';
 import type { ModuleSymbols } from './modules';
 import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
-import { F5_MARKS, F5Mark, KernelDataViews } from '../shared/messages';
+import { F5_MARKS, F5Mark, KernelDataViews, LIST_CHOICES } from '../shared/messages';
+import type { ListIndexOf } from './listIndexBuild';
 import { NOISE, resumeFailure } from './sessionText';
 
 export class UmlDebugSession extends LoggingDebugSession {
@@ -39,6 +40,8 @@ export class UmlDebugSession extends LoggingDebugSession {
   private modules!: ModuleSymbols;
   private tasks!: TaskThreads;
   private simple: ReturnType<typeof simpleRequests> = {};
+  private listIndex?: ListIndexOf;
+  private listIndexStarted = false;
   private variables!: Variables;
   private configurationDone!: Promise<void>;
   private markConfigurationDone!: () => void;
@@ -121,7 +124,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   /** A runtime for the target: gdb started and the kernel loaded, the terminal and host checks beside; then the helpers that use gdb. */
-  private async startGdb(target: Target, args: { sourceFileMap?: Record<string, string>; moduleSearchPath?: string[]; kernelData?: Partial<KernelDataViews> }, wantTerminal: boolean): Promise<Runtime> {
+  private async startGdb(target: Target, args: { sourceFileMap?: Record<string, string>; moduleSearchPath?: string[]; kernelData?: Partial<KernelDataViews>; [LIST_CHOICES]?: Record<string, { type: string; member: string }> }, wantTerminal: boolean): Promise<Runtime> {
     const rt = new Runtime(target, (s) => logger.verbose(s));
     this.runtime = rt;
     this.wire(rt);
@@ -134,7 +137,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       xsave: this.xsave,
       terminal: wantTerminal ? { open: this.opts.openTerminal ?? ((a) => this.runInTerminal(a)), hold: !!this.opts.openTerminal, opened: (t) => { this.terminal = t; } } : undefined,
     });
-    this.useGdb(rt, args.moduleSearchPath, args.kernelData);
+    this.useGdb(rt, args.moduleSearchPath, args.kernelData, args[LIST_CHOICES]);
     return rt;
   }
 
@@ -184,15 +187,16 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   /** gdb has the kernel loaded: breakpoints, exception filters and variables can talk to it. */
-  private useGdb(rt: Runtime, moduleSearchPath: string[] | undefined, kernelData?: Partial<KernelDataViews>): void {
+  private useGdb(rt: Runtime, moduleSearchPath: string[] | undefined, kernelData?: Partial<KernelDataViews>, listChoices?: Record<string, { type: string; member: string }>): void {
     ({ breakpoints: this.breakpoints, exceptions: this.exceptions, variables: this.variables, tasks: this.tasks, modules: this.modules,
-      stops: this.stops, stepOff: this.stepOff, simple: this.simple } = sessionParts(rt, {
+      stops: this.stops, stepOff: this.stepOff, simple: this.simple, listIndex: this.listIndex } = sessionParts(rt, {
       warn: (m) => this.out(`${m}\n`, 'important'),
       say: (line) => this.out(`${line}\n`),
       moduleEvent: (reason, m) => this.sendEvent(new ModuleEvent(reason, m)),
       panicHint: (readLog) => this.xsave.panicHint(readLog),
       moduleSearchPath,
       kernelData,
+      listChoices,
       paths: this.paths,
       invalidateVariables: () => this.sendEvent(new InvalidatedEvent(['variables'])),
     }));
@@ -234,6 +238,8 @@ export class UmlDebugSession extends LoggingDebugSession {
     if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.timeline.mark('first-stop');
     this.sendEvent(ev);
+    // The list index is read or built once the first stop's views are filled, beside the user.
+    if (!this.listIndexStarted) { this.listIndexStarted = true; setTimeout(() => void this.listIndex?.start(), 500); }
   }
 
   protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -377,6 +383,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private async teardown(): Promise<void> {
+    this.listIndex?.stop();
     await this.noDebug?.stop();
     await this.runtime?.dispose();
     this.terminal?.close();

@@ -8,6 +8,7 @@ import { gdbThreadOf } from './tasks';
 import { KernelLists } from './kernelLists';
 import { bitRanges, counterPath, idPath, isCpumask, isPidPointer, jiffiesText, ktimeText } from './kernelData';
 import { PerCpu, PerCpuVar, cpuExpr } from './perCpu';
+import type { ListIndex } from './listIndex';
 import { ALL_KERNEL_DATA_VIEWS, KernelDataArguments, KernelDataViews, VARIABLE_MENU } from '../shared/messages';
 
 const NO_VIEWS: KernelDataViews = { lists: false, trees: false, perCpu: false, values: false };
@@ -72,18 +73,20 @@ export class Variables {
   /** Expressions (evaluateNames) the user asked to see raw ("Show as Raw"). */
   private readonly raw = new Set<string>();
 
-  constructor(private readonly mi: MiCommands) {
+  constructor(private readonly mi: MiCommands, listIndex: () => ListIndex | undefined = () => undefined) {
     this.perCpu = new PerCpu(mi);
     this.lists = new KernelLists(mi, {
       listRef: (id, frameId) => this.handles.create({ kind: 'list', id, frameId }),
       pageRef: (id, start, count, frameId) => this.handles.create({ kind: 'listPage', id, start, count, frameId }),
       exprRef: (expr, frameId) => this.handles.create({ kind: 'expr', expr, frameId }),
-    }, maybeWhere);
+    }, maybeWhere, listIndex);
   }
 
   /** The setting's views, and "Show as Raw" / "Show as Contents" on one expression. */
   configure(a: KernelDataArguments): void {
     if (a.views) this.views = { ...this.views, ...a.views };
+    if (a.container) this.lists.choose(a.container.key, a.container.type && a.container.member ? { type: a.container.type, member: a.container.member } : undefined);
+    for (const [key, c] of Object.entries(a.containers ?? {})) this.lists.choose(key, c);
     if (a.raw) {
       if (a.raw.on) this.raw.add(a.raw.expression.trim()); else this.raw.delete(a.raw.expression.trim());
     }
@@ -93,11 +96,17 @@ export class Variables {
     return this.raw.has(expr.trim()) ? NO_VIEWS : this.views;
   }
 
-  /** The row's menu context: "Show as Raw" where a view changed it, "Show as Contents" where raw. */
-  private menu(expr: string, viewed: boolean): { __vscodeVariableMenuContext?: string } {
+  /**
+   * The row's menu context: "Show as Raw" where a view changed it (a value, a list), "Show as
+   * Contents" where raw, "View as List of..." on a list and on a head whose entries are unknown.
+   */
+  private menu(expr: string, viewed: 'value' | 'list' | 'head' | undefined): { __vscodeVariableMenuContext?: string } {
     if (this.raw.has(expr.trim())) return { __vscodeVariableMenuContext: VARIABLE_MENU.raw };
-    return viewed ? { __vscodeVariableMenuContext: VARIABLE_MENU.contents } : {};
+    return viewed ? { __vscodeVariableMenuContext: VARIABLE_MENU[viewed] } : {};
   }
+
+  /** "View as List of...": the candidates for a head, and the choice (undefined: the sources' or the table's again). */
+  listCandidates(expr: string, frameId?: number) { return this.lists.candidates(expr, frameId); }
 
   scopes(frameId: number): DebugProtocol.Scope[] {
     const ref = (scope: 'args' | 'locals' | 'registers') => this.handles.create({ kind: 'scope', scope, frameId });
@@ -151,7 +160,7 @@ export class Variables {
     }
     this.roots.push(v.name);
     const list = await this.lists.recognise(expr, v.type, frameId, views);
-    if (list) return { result: list.value, type: v.type, variablesReference: list.variablesReference };
+    if (list && 'value' in list) return { result: list.value, type: v.type, variablesReference: list.variablesReference };
     const reference = v.numchild > 0 ? this.handles.create({ kind: 'varobj', name: v.name, expr, type: v.type, frameId }) : 0;
     // The memory inspector opens at what a pointer points to, or at an aggregate itself.
     let memoryReference = pointerTarget(v.type, v.value);
@@ -222,14 +231,14 @@ export class Variables {
       }
       const views = this.viewsFor(expr);
       const list = await this.lists.recognise(expr, type, vo.frameId, views, vo.type, exp);
-      if (list) { out.push({ name: exp, type, value: list.value, evaluateName: expr, variablesReference: list.variablesReference, ...this.menu(expr, true) }); continue; }
+      if (list && 'value' in list) { out.push({ name: exp, type, value: list.value, evaluateName: expr, variablesReference: list.variablesReference, ...this.menu(expr, 'list') }); continue; }
       const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: c.name, expr, type, frameId: vo.frameId }) : 0;
       const viewed = await this.kernelValue(expr, type, c.value, views, vo.frameId);
       let value = viewed ?? c.value ?? summary(type);
       // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
       if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
       const name = /^\d+$/.test(exp) ? `[${exp}]` : exp;
-      out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild), ...this.menu(expr, viewed !== undefined) });
+      out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild), ...this.menu(expr, list ? 'head' : viewed !== undefined ? 'value' : undefined) });
     }
     return out;
   }

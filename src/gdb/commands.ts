@@ -221,7 +221,7 @@ export class MiCommands {
   async taskLeave(): Promise<void> { await this.consoleExec('uml-task-leave'); }
   async modules(): Promise<KernelModule[]> { return parseModules(await this.consoleExec('uml-modules')); }
   /** The nodes of a list_head ('list') or hlist_head ('hlist') at `head`, checked as walked (kernelPython.ts). */
-  async listWalk(kind: 'list' | 'hlist', head: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-list-walk ${kind} ${hex(head)} ${max}`)); }
+  async listWalk(kind: 'list' | 'hlist' | 'hnulls' | 'llist', head: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-list-walk ${kind} ${hex(head)} ${max}`)); }
   /** A struct maple_tree's entries with their index ranges. */
   async mapleWalk(tree: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-maple-walk ${hex(tree)} ${max}`)); }
   /** A struct rb_root's nodes in order. */

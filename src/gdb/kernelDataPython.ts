@@ -2,8 +2,8 @@
 // walk is one gdb round trip that reads raw memory at offsets taken from the debug info, checked
 // as it goes (a link that does not point back, a cycle, unreadable memory, a pivot out of order
 // are said with the address, never walked forever):
-//   uml-list-walk KIND HEAD MAX   the nodes of a list_head (KIND list) or hlist_head (hlist) at
-//                        HEAD: N|node per entry, then C|why when corrupt, and T|count|complete
+//   uml-list-walk KIND HEAD MAX   the nodes of a list_head (KIND list), hlist_head (hlist),
+//                        hlist_nulls_head (hnulls) or llist_head (llist) at HEAD: N|node per entry, then C|why when corrupt, and T|count|complete
 //                        (complete 0: stopped at MAX)
 //   uml-maple-walk TREE MAX       a struct maple_tree's entries in index order: R|first|last|entry
 //                        per range that holds one (hex), then C| and T| as above
@@ -27,7 +27,13 @@ def _list_walk(kind, head, limit):
     try:
         node = u64(head)
         back = head  # list: the previous node (node->prev); hlist: the previous next field (node->pprev)
-        while (node != head if kind == 'list' else node != 0):
+        def more(node):
+            if kind == 'list':
+                return node != head
+            if kind == 'hnulls':  # the end is a "nulls" marker: an odd value
+                return not node & 1
+            return node != 0
+        while more(node):
             if n >= limit:
                 out.append('T|%d|0\n' % n)
                 return out
@@ -36,7 +42,7 @@ def _list_walk(kind, head, limit):
                 break
             try:
                 nxt = u64(node)
-                prev = u64(node + 8)
+                prev = u64(node + 8) if kind != 'llist' else back  # an llist has no back links
             except gdb.MemoryError:
                 out.append('C|unreadable: node 0x%x (entry %d) cannot be read\n' % (node, n))
                 break

@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import { kernelBinaryIn } from '../uml/kernelTree';
 import { freshUmid } from '../uml/cmdline';
 import { kernelDataViews, umlDir, umlDirSetting } from '../config';
+import { listChoices } from '../views/kernelData';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
 import { confirmXsave } from '../hostcompat/xsaveFix';
 import { kernelStaleness } from './staleness';
 import { rebuildIfStale, savedSources } from './rebuild';
-import { F5_MARKS, F5Mark } from '../shared/messages';
+import { F5_MARKS, F5Mark, LIST_CHOICES } from '../shared/messages';
 import { hasUmlConfiguration } from './f5Config';
 import { launchConfigurations, takeF5Press } from './f5';
 
@@ -103,6 +104,7 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     if (config.request === 'launch' && !config.umid) config.umid = freshUmid();
     if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
     config.kernelData ??= kernelDataViews(folder);
+    config[LIST_CHOICES] = listChoices();
     const key = takeF5Press();
     config[F5_MARKS] = [...(key !== undefined ? [{ name: 'f5-key', at: key }] : []), { name: 'resolve', at }];
     return config;

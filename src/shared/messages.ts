@@ -41,9 +41,27 @@ export const KERNEL_DATA_REQUEST = 'umlKernelData';
 /** lists: list_head, hlist_head; trees: rbtree, maple tree, xarray, idr; perCpu: one child per CPU; values: counters, ids, pids, ktime_t, jiffies, cpumasks. */
 export interface KernelDataViews { lists: boolean; trees: boolean; perCpu: boolean; values: boolean }
 export const ALL_KERNEL_DATA_VIEWS: KernelDataViews = { lists: true, trees: true, perCpu: true, values: true };
-export interface KernelDataArguments { views?: Partial<KernelDataViews>; raw?: { expression: string; on: boolean } }
-/** A Variables row's debugProtocolVariableMenuContext: shown as its contents, or shown raw by request. */
-export const VARIABLE_MENU = { contents: 'umlKernelData', raw: 'umlKernelRaw' } as const;
+export interface KernelDataArguments {
+  views?: Partial<KernelDataViews>;
+  raw?: { expression: string; on: boolean };
+  /** "View as List of...": the entries of every head with this key (type and member left out: the default again). */
+  container?: { key: string; type?: string; member?: string };
+  /** The choices remembered in this workspace, by head key. */
+  containers?: Record<string, { type: string; member: string }>;
+}
+/**
+ * A Variables row's debugProtocolVariableMenuContext: a value shown as what it means, a list
+ * shown as its entries, a list head whose entries are not known, a row shown raw by request.
+ */
+export const VARIABLE_MENU = { value: 'umlKernelData', list: 'umlKernelList', head: 'umlKernelListHead', raw: 'umlKernelRaw' } as const;
+
+/** Extension host -> adapter: what "View as List of..." offers for a head (`expression` in `frameId`). */
+export const LIST_CANDIDATES_REQUEST = 'umlKernelListCandidates';
+export interface ListCandidatesArguments { expression: string; frameId?: number }
+export interface ListCandidatesResponse { key?: string; candidates: Array<{ type: string; member: string; uses?: number }>; indexReady: boolean }
+
+/** Extension host -> adapter, inside the launch configuration: the workspace's "View as List of..." choices. */
+export const LIST_CHOICES = '__kernelListChoices';
 
 /**
  * Extension host -> adapter, inside the launch configuration: the extension host's steps of this

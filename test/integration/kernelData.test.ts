@@ -198,3 +198,51 @@ test('a per-CPU counter as one child per CPU; an mm\'s maple tree as its ranges,
 
   await dc.continueRequest({ threadId: t });
 }));
+
+test('heads the table does not know, from the tree\'s sources: one answer is used, several are offered, a choice is kept', () => withSession('kdata3', async (dc, umid) => {
+  await dc.initializeRequest();
+  const { frame, t } = await launchToFunction(dc, testKernel(), { rootfs, umid });
+  const evaluate = (expression: string) => dc.evaluateRequest({ expression, frameId: frame.id, context: 'watch' });
+
+  // The index is read or built after the first stop (a fresh cache: about a second).
+  type Candidates = { key?: string; candidates: Array<{ type: string; member: string; uses?: number }>; indexReady: boolean };
+  const ask = async (expression: string) => (await dc.customRequest('umlKernelListCandidates', { expression, frameId: frame.id })).body as Candidates;
+  const deadline = Date.now() + 60000;
+  while (!(await ask('proc_fs_type.fs_supers')).indexReady) {
+    assert.ok(Date.now() < deadline, 'the list index was ready within 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  // file_system_type.fs_supers is in no table; the sources say struct super_block.s_instances
+  // only: proc's super blocks (the kernel's own mount, and /proc if the guest mounted it).
+  const supers = await evaluate('proc_fs_type.fs_supers');
+  assert.strictEqual(supers.body.result, 'hlist of struct super_block (.s_instances)');
+  const sbs = (await children(dc, supers.body.variablesReference)).filter((e) => /^\[\d+\]$/.test(e.name));
+  assert.ok(sbs.length >= 1 && sbs.every((e) => /s_id = "proc"/.test(e.value)), JSON.stringify(sbs));
+
+  // kset.list: a kobject's entry, or a device's kobj.entry (the same node seen from a device):
+  // two answers, so the head stays raw and "View as List of..." offers both, most used first.
+  const kset = await ask('devices_kset->list');
+  assert.strictEqual(kset.key, 'kset.list');
+  assert.deepStrictEqual(kset.candidates.slice(0, 2).map((c) => `${c.type}.${c.member}`), ['struct kobject.entry', 'struct device.kobj.entry']);
+  const raw = await evaluate('devices_kset->list');
+  assert.deepStrictEqual((await children(dc, raw.body.variablesReference)).map((e) => e.name).sort(), ['next', 'prev']);
+  const ksetRow = (await children(dc, (await evaluate('*devices_kset')).body.variablesReference)).find((e) => e.name === 'list')!;
+  assert.strictEqual((ksetRow as { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext, 'umlKernelListHead', 'the row offers View as List of...');
+
+  // The choice (as the extension sends it) holds for every head with that key, until cleared.
+  await dc.customRequest('umlKernelData', { container: { key: 'kset.list', type: 'struct device', member: 'kobj.entry' } });
+  const devices = await evaluate('devices_kset->list');
+  assert.strictEqual(devices.body.result, 'list of struct device (.kobj.entry)');
+  let shown = await children(dc, devices.body.variablesReference);
+  const group = shown.find((e) => e.name === '[0..99]');  // past 100 entries: groups
+  if (group) shown = await children(dc, group.variablesReference);
+  const devs = shown.filter((e) => /^\[\d+\]$/.test(e.name));
+  assert.ok(devs.length > 0, 'devices');
+  const name = (await dc.evaluateRequest({ expression: `${devs[0].evaluateName}->kobj.name`, frameId: frame.id, context: 'watch' })).body.result;
+  assert.match(name, /^0x[0-9a-f]+ "[\w:.-]+"$/, 'each entry is a device with a kobject name');
+  await dc.customRequest('umlKernelData', { container: { key: 'kset.list' } });
+  assert.notStrictEqual((await evaluate('devices_kset->list')).body.result, 'list of struct device (.kobj.entry)');
+
+  await dc.continueRequest({ threadId: t });
+}));
