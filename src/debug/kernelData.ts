@@ -27,8 +27,11 @@ export function listKindOf(type: string): ListKind | undefined {
 }
 
 /** Which view (umlKernelDebug.kernelData) shows the kind. */
-export function viewOf(kind: ListKind): 'lists' | 'trees' {
-  return kind === 'list' || kind === 'hlist' || kind === 'hnulls' || kind === 'llist' ? 'lists' : 'trees';
+export function viewOf(kind: ListKind): 'lists' | 'rbtrees' | 'mapleTrees' | 'xarrays' {
+  if (kind === 'rb') return 'rbtrees';
+  if (kind === 'maple') return 'mapleTrees';
+  if (kind === 'xarray' || kind === 'idr') return 'xarrays';
+  return 'lists';
 }
 
 /** Whether the kind's entries are stored pointers (a tree of indexes), not nodes inside them. */

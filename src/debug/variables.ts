@@ -11,7 +11,7 @@ import { PerCpu, PerCpuVar, cpuExpr } from './perCpu';
 import type { ListIndex } from './listIndex';
 import { ALL_KERNEL_DATA_VIEWS, KernelDataArguments, KernelDataViews, VARIABLE_MENU } from '../shared/messages';
 
-const NO_VIEWS: KernelDataViews = { lists: false, trees: false, perCpu: false, values: false };
+const NO_VIEWS: KernelDataViews = { lists: false, rbtrees: false, mapleTrees: false, xarrays: false, perCpu: false, counters: false, ids: false, time: false, cpumasks: false };
 /** `expr,raw` in Watch or the Debug Console: the expression without the kernel data views. */
 const RAW_SUFFIX = /^(.*\S)\s*,\s*raw\s*$/s;
 
@@ -165,7 +165,7 @@ export class Variables {
     // The memory inspector opens at what a pointer points to, or at an aggregate itself.
     let memoryReference = pointerTarget(v.type, v.value);
     if (!memoryReference && v.numchild > 0) memoryReference = /^(0x[0-9a-f]+)/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, where).catch(() => ''))?.[1];
-    const shown = (views.values && /^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
+    const shown = (views.time && /^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
       ?? await this.kernelValue(expr, v.type, v.value, views, frameId) ?? v.value ?? '';
     return { result: shown, type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
   }
@@ -311,19 +311,18 @@ export class Variables {
    * bits; undefined for other types (no gdb round trip for them).
    */
   private async kernelValue(expr: string, type: string, value: string | undefined, views: KernelDataViews, frameId?: number): Promise<string | undefined> {
-    if (!views.values) return undefined;
     const where = maybeWhere(frameId);
     const aggregate = value === undefined || value === '{...}';
-    const time = ktimeText(type, value);
+    const time = views.time ? ktimeText(type, value) : undefined;
     if (time) return time;
-    if (isPidPointer(type) && value && !/^0x0+$/.test(value)) {
+    if (views.ids && isPidPointer(type) && value && !/^0x0+$/.test(value)) {
       const nr = await this.mi.dataEvaluateExpression(`(${expr})->numbers[0].nr`, where).catch(() => undefined);
       return nr === undefined ? undefined : `${value} {nr = ${nr}}`;
     }
     if (!aggregate) return undefined;
-    const path = counterPath(type) ?? idPath(type);
+    const path = (views.counters ? counterPath(type) : undefined) ?? (views.ids ? idPath(type) : undefined);
     if (path) return this.mi.dataEvaluateExpression(`(${expr})${path}`, where).catch(() => undefined);
-    if (isCpumask(type)) {
+    if (views.cpumasks && isCpumask(type)) {
       const bits = await this.mi.dataEvaluateExpression(`(${expr}).bits`, maybeWhere(frameId)).catch(() => undefined);
       return bits === undefined ? undefined : `"${bitRanges(bits)}"`;
     }

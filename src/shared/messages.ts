@@ -38,9 +38,9 @@ export interface KernelLogResponse {
  * raw or as its contents again ("Show as Raw"). Answered {}; the views are then refreshed.
  */
 export const KERNEL_DATA_REQUEST = 'umlKernelData';
-/** lists: list_head, hlist_head; trees: rbtree, maple tree, xarray, idr; perCpu: one child per CPU; values: counters, ids, pids, ktime_t, jiffies, cpumasks. */
-export interface KernelDataViews { lists: boolean; trees: boolean; perCpu: boolean; values: boolean }
-export const ALL_KERNEL_DATA_VIEWS: KernelDataViews = { lists: true, trees: true, perCpu: true, values: true };
+/** Each kind of kernel data shown as its contents, on (true) or off (raw): package.json says what each covers. */
+export interface KernelDataViews { lists: boolean; rbtrees: boolean; mapleTrees: boolean; xarrays: boolean; perCpu: boolean; counters: boolean; ids: boolean; time: boolean; cpumasks: boolean }
+export const ALL_KERNEL_DATA_VIEWS: KernelDataViews = { lists: true, rbtrees: true, mapleTrees: true, xarrays: true, perCpu: true, counters: true, ids: true, time: true, cpumasks: true };
 export interface KernelDataArguments {
   views?: Partial<KernelDataViews>;
   raw?: { expression: string; on: boolean };

@@ -151,7 +151,10 @@ export const LAUNCH_ATTRIBUTES = {
   rebuild: { type: 'string', enum: ['ifChanged', 'never'], launch: { default: 'ifChanged' } },
   kernelData: {
     type: 'object', launch: {}, attach: {},
-    properties: { lists: { type: 'boolean', default: true }, trees: { type: 'boolean', default: true }, perCpu: { type: 'boolean', default: true }, values: { type: 'boolean', default: true } },
+    properties: {
+      lists: { type: 'boolean', default: true }, rbtrees: { type: 'boolean', default: true }, mapleTrees: { type: 'boolean', default: true }, xarrays: { type: 'boolean', default: true },
+      perCpu: { type: 'boolean', default: true }, counters: { type: 'boolean', default: true }, ids: { type: 'boolean', default: true }, time: { type: 'boolean', default: true }, cpumasks: { type: 'boolean', default: true },
+    },
   },
   qemu: {
     type: 'object', launch: {},

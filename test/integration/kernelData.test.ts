@@ -43,6 +43,12 @@ test('init_task.tasks, init_task.children and modules as their entries; sibling 
   const pids = listed.map((e) => Number(/pid = (\d+)/.exec(e.value)?.[1]));
   assert.ok(pids.every((p) => threadPids.has(p)), `every listed process is a task thread: ${pids} vs ${[...threadPids]}`);
   assert.ok(pids.includes(1) && pids.includes(2), `init and kthreadd are on the list: ${pids}`);
+  // ... and with the kernel's own lx-ps (every task but the head, init_task, pid 0; no guest
+  // process here has a second thread).
+  const ps = (await dc.evaluateRequest({ expression: '-exec lx-ps', frameId: frame.id, context: 'repl' })).body.result;
+  const lxPs = [...ps.matchAll(/^0x[0-9a-f]+\s+(\d+)\s+(\S+)/gm)].filter((m) => m[1] !== '0').map((m) => `${m[1]} ${m[2]}`).sort();
+  assert.ok(lxPs.length > 10, ps.slice(0, 500));
+  assert.deepStrictEqual(listed.map((e) => { const m = /pid = (\d+), comm = "([^"]*)"/.exec(e.value)!; return `${m[1]} ${m[2]}`; }).sort(), lxPs, 'pid and comm as lx-ps says');
   const init = listed.find((e) => /pid = 1,/.test(e.value))!;
   assert.match(init.value, /^0x[0-9a-f]+ \{pid = 1, comm = "init"\}$/);
   assert.strictEqual(init.type, 'struct task_struct *');
@@ -116,7 +122,7 @@ test('init_task.tasks, init_task.children and modules as their entries; sibling 
   assert.match((await children(dc, init.variablesReference)).find((f) => f.name === 'usage')!.value, /^\d+$/);
   await dc.customRequest('umlKernelData', { views: { lists: false } });
   assert.deepStrictEqual((await rawChildren('init_task.children')).names, ['next', 'prev'], 'lists off: raw');
-  assert.strictEqual((await dc.evaluateRequest({ expression: 'init_task.usage', frameId: frame.id, context: 'watch' })).body.result.match(/^\d+$/)?.length, 1, 'values stay on');
+  assert.strictEqual((await dc.evaluateRequest({ expression: 'init_task.usage', frameId: frame.id, context: 'watch' })).body.result.match(/^\d+$/)?.length, 1, 'counters stay on');
   await dc.customRequest('umlKernelData', { views: { lists: true } });
   assert.strictEqual((await rawChildren('init_task.children')).result, 'list of struct task_struct (.sibling)');
 

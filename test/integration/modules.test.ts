@@ -55,6 +55,26 @@ test('a breakpoint in a module\'s init, set before insmod with no moduleSearchPa
   const data = await dc.evaluateRequest({ expression: 'ukd_data', frameId: st.body.stackFrames[0].id, context: 'watch' });
   assert.strictEqual(data.body.result, '7', 'a variable in .data is read at its load address');
 
+  // A module's own lists, once "View as List of..." has said what they link: ukd_list whole,
+  // ukd_broken shown corrupt where its second node's prev points back at itself.
+  const here = st.body.stackFrames[0].id;
+  for (const key of ['ukd_list', 'ukd_broken']) await dc.customRequest('umlKernelData', { container: { key, type: 'struct ukd_item', member: 'node' } });
+  const items = async (expression: string) => {
+    const r = await dc.evaluateRequest({ expression, frameId: here, context: 'watch' });
+    assert.strictEqual(r.body.result, 'list of struct ukd_item (.node)');
+    return (await dc.variablesRequest({ variablesReference: r.body.variablesReference })).body.variables;
+  };
+  const whole = await items('ukd_list');
+  const ids = [];
+  for (const e of whole.filter((x) => /^\[\d+\]$/.test(x.name))) ids.push((await dc.evaluateRequest({ expression: `${e.evaluateName}->id`, frameId: here, context: 'watch' })).body.result);
+  assert.deepStrictEqual(ids, ['0', '1', '2']);
+  assert.ok(!whole.some((e) => e.name === '[corrupt]'));
+  const broken = await items('ukd_broken');
+  assert.deepStrictEqual(broken.filter((x) => /^\[\d+\]$/.test(x.name)).map((x) => x.name), ['[0]'], 'listed up to the broken link');
+  const node1 = BigInt((await dc.evaluateRequest({ expression: '(unsigned long) &ukd_broken_items[1].node', frameId: here, context: 'watch' })).body.result);
+  const node0 = BigInt((await dc.evaluateRequest({ expression: '(unsigned long) &ukd_broken_items[0].node', frameId: here, context: 'watch' })).body.result);
+  assert.strictEqual(broken.find((x) => x.name === '[corrupt]')?.value, `corrupt: node 0x${node1.toString(16)} ->prev points to 0x${node1.toString(16)}, not 0x${node0.toString(16)}`);
+
   assert.ok(moduleEvents.some((e) => e.body.reason === 'new' && e.body.module.name === 'ukd_hello'), 'a module event');
   const mods = (await dc.customRequest('modules', {})).body.modules as DebugProtocol.Module[];
   const mod = mods.find((m) => m.name === 'ukd_hello');

@@ -157,6 +157,40 @@ export async function run(s, ctx) {
     const entry = await waitUntil('an inode entry under s_inodes', () => find(/^\[0\], value 0x[0-9a-f]+ \{i_ino = \d+\}|^\[0\.\.99\], value /).catch(() => undefined), 15000, 300);
     s.log(`s_inodes: ${label}; first entry: ${await entry.getAttribute('aria-label')}`);
     await s.shot('variables-kernel-list');
+    ctx.sInodes = find;
+  });
+
+  await s.step('the row\'s context menu: Show as Raw shows the head\'s pointers, Show as Contents the list again, View as List of... what the sources say', async () => {
+    const pane = s.paneRows('Variables');
+    const row = (re) => waitUntil(`a Variables row ${re}`, () => ctx.sInodes(re).catch(() => undefined), 15000, 300);
+    const menu = async (r, item) => {
+      await r.click({ button: 'right' });
+      const entry = page.getByRole('menuitem', { name: item });
+      await entry.waitFor({ state: 'visible', timeout: 15000 }).catch(async (e) => {
+        throw new Error(`no "${item}" in the row's context menu: ${e.message.split('\n')[0]}; menu: ${JSON.stringify(await page.getByRole('menuitem').allTextContents().catch(() => []))}`);
+      });
+      await sleep(300);  // the menu fades in
+      await entry.click();
+    };
+    await menu(await row(/^s_inodes, value list of struct inode/), 'Show as Raw');
+    await waitUntil('s_inodes shown raw', async () => (await s.texts(pane)).some((t) => /^s_inodes, value \{\.\.\.\}/.test(t)), 15000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(pane))}`); });
+    const raw = await row(/^s_inodes, value \{\.\.\.\}/);
+    if ((await raw.getAttribute('aria-expanded')) !== 'true') await raw.click();
+    // (prev may be drawn below the pane's edge)
+    await waitUntil('the raw head\'s next under it, no entries', async () => { const t = await s.texts(pane); return t.some((x) => /^next, value 0x/.test(x)) && !t.some((x) => /^\[0\], value /.test(x)); }, 15000, 250)
+      .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts(pane))}`); });
+    await s.shot('show-as-raw');
+    await menu(raw, 'Show as Contents');
+    await row(/^s_inodes, value list of struct inode \(\.i_sb_list\)/);
+    await menu(await row(/^s_inodes, value list of struct inode/), 'View as List of...');
+    const picks = await waitUntil('the candidates from the sources', async () => {
+      const t = await s.texts('.quick-input-widget .monaco-list-row');
+      return t.some((x) => /struct inode\.i_sb_list.*places? in the sources/.test(x)) && t;
+    }, 15000, 250).catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await s.texts('.quick-input-widget .monaco-list-row'))}`); });
+    s.log(`View as List of...: ${JSON.stringify(picks)}`);
+    await s.shot('view-as-list-of');
+    await page.keyboard.press('Escape');
   });
 
   await s.step('Stop ends the kernel and gdb', async () => {
