@@ -10,11 +10,11 @@
 // Exported for bench.mjs; runs alone with `node scripts/benchKernelData.mjs`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { RawMi } from './rawMi.mjs';
+import { RawMi, rawUmlGdbinit } from './rawMi.mjs';
 import { InlineClient } from './inlineClient.mjs';
 import { killUmid, makeBusyboxRoot, median } from '../test/support/shared.cjs';
 
@@ -64,15 +64,7 @@ async function adapterSide(kernel, rootfs, runs) {
 async function rawSide(kernel, rootfs, work, runs) {
   const umid = `bench-kdraw-${process.pid}`;
   const file = join(work, 'raw.gdbinit');
-  writeFileSync(file, [
-    'set pagination off', 'set confirm off', 'set startup-with-shell off',
-    `set index-cache directory ${join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'uml-kernel-debug', 'gdb-index')}`, 'set index-cache enabled on',
-    `file ${kernel}`,
-    `source ${join(kernel, '..', 'vmlinux-gdb.py')}`,
-    ...['SIGSEGV', 'SIGUSR1', 'SIGIO', 'SIGALRM', 'SIGWINCH'].map((s) => `handle ${s} nostop noprint pass`),
-    `set args mem=${MEM} umid=${umid} root=/dev/root rootfstype=hostfs hostfs=${rootfs} rw init=/init con=null ssl=null con0=null,fd:3`,
-    `break ${FUNC}`,
-  ].join('\n') + '\n');
+  writeFileSync(file, rawUmlGdbinit({ kernel, rootfs, umid, mem: MEM, func: FUNC }));
   const mi = new RawMi(file);
   try {
     await mi.wait(/^\(gdb\)/);

@@ -1,6 +1,24 @@
 // The benchmark's raw side for the `next` round trip: gdb/MI driven by hand, with nothing of
 // the adapter in between (so the ratio measures what the adapter adds).
 import { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A seed-style gdbinit for raw gdb on a UML kernel (the kernel's scripts, the signals UML uses
+ * passed, a breakpoint at `func`), with the adapter's index cache so both sides load alike.
+ */
+export function rawUmlGdbinit({ kernel, rootfs, umid, mem, func }) {
+  return [
+    'set pagination off', 'set confirm off', 'set startup-with-shell off',
+    `set index-cache directory ${join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'uml-kernel-debug', 'gdb-index')}`, 'set index-cache enabled on',
+    `file ${kernel}`,
+    `source ${join(kernel, '..', 'vmlinux-gdb.py')}`,
+    ...['SIGSEGV', 'SIGUSR1', 'SIGIO', 'SIGALRM', 'SIGWINCH'].map((sig) => `handle ${sig} nostop noprint pass`),
+    `set args mem=${mem} umid=${umid} root=/dev/root rootfstype=hostfs hostfs=${rootfs} rw init=/init con=null ssl=null con0=null,fd:3`,
+    `break ${func}`,
+  ].join('\n') + '\n';
+}
 
 const TIMEOUT = 60000;
 
