@@ -38,6 +38,11 @@ export function kernelDataViews(scope?: vscode.WorkspaceFolder): KernelDataViews
   return { ...ALL_KERNEL_DATA_VIEWS, ...setting('kernelData', scope) };
 }
 
+/** Crash snapshots: saved at a panic stop or not, and where (empty: the cache). */
+export function snapshotSettings(scope?: vscode.WorkspaceFolder): { onCrash: boolean; dir: string } {
+  return { onCrash: setting('snapshotOnCrash', scope), dir: setting('snapshotDir', scope).replace(/^~(?=\/|$)/, os.homedir()) };
+}
+
 export function indexInBackground(): boolean {
   return setting('indexInBackground');
 }

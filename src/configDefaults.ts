@@ -14,6 +14,8 @@ export const SETTING_DEFAULTS = {
   'kunit.kconfigAdd': ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'],
   'kunit.kunitconfig': [] as string[],
   'kunit.timeout': 300,
+  snapshotOnCrash: false,
+  snapshotDir: '',
   kernelData: { lists: true, rbtrees: true, mapleTrees: true, xarrays: true, perCpu: true, counters: true, ids: true, time: true, cpumasks: true } as Partial<Record<'lists' | 'rbtrees' | 'mapleTrees' | 'xarrays' | 'perCpu' | 'counters' | 'ids' | 'time' | 'cpumasks', boolean>>,
 };
 

@@ -15,6 +15,7 @@ import { registerRootfsCommand } from './rootfs/command';
 import { registerXsaveFix } from './hostcompat/xsaveFix';
 import { registerKernelLog } from './views/kernelLog';
 import { registerKernelData } from './views/kernelData';
+import { registerSnapshots } from './views/snapshots';
 import { registerKunit } from './testing/kunitController';
 import { registerKconfigServer } from './kconfig/client';
 import { registerWalkthrough } from './walkthrough/walkthrough';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerXsaveFix(context);
   registerKernelLog(context);
   registerKernelData(context);
+  registerSnapshots(context);
   registerKunit(context);
   registerKconfigServer(context);
   registerWalkthrough(context);

@@ -7,7 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { MiCommands, Where, hex } from '../gdb/commands';
 import type { ListWalk } from '../gdb/kernelDataPython';
 import { Container, ListKind, PAGE, UNTYPED, listKindOf, listValue, knownHead, pages, splitMember, storesPointers, structName, summaryFields, viewOf } from './kernelData';
-import type { ListIndex } from './listIndex';
+import { ListIndex, indexedHead } from './listIndex';
 import type { KernelDataViews } from '../shared/messages';
 
 /** Walks stop here: a longer list is shown as such, not walked on. */
@@ -51,7 +51,7 @@ export class KernelLists {
   async candidates(expr: string, frameId?: number): Promise<{ key?: string; candidates: Container[]; indexReady: boolean }> {
     const key = await this.headKey(expr, frameId);
     const index = this.index();
-    return { key, candidates: (key && index?.[key]) || [], indexReady: !!index };
+    return { key, candidates: key && index ? indexedHead(index, key) : [], indexReady: !!index };
   }
 
   /** A choice made in "View as list of..." for every head with this key (undefined: forget it). */
@@ -71,7 +71,8 @@ export class KernelLists {
     if (!kind || !views[viewOf(kind)]) return undefined;
     const key = await this.headKey(expr, frameId, ownerType, member);
     let container = key ? this.choices.get(key) ?? knownHead(key) : undefined;
-    const found = key && !container ? this.index()?.[key] : undefined;
+    const index = this.index();
+    const found = key && !container && index ? indexedHead(index, key) : undefined;
     if (found?.length === 1 && await this.fits(found[0])) container = found[0];
     // A tree of indexes nobody has said the entries of still shows them, as plain pointers.
     if (!container && storesPointers(kind)) container = UNTYPED;

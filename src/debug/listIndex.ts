@@ -104,18 +104,30 @@ export function scanSource(text: string, globals: Map<string, string> = new Map(
   return out;
 }
 
-/** Head key -> the distinct containers the sources give it, most used first. */
-export type ListIndex = Record<string, Array<Container & { uses: number }>>;
+/**
+ * Head key -> the distinct containers the sources give it, most used first; and the members
+ * that are nodes ("task_struct.sibling"): a node is never taken for a head, even where code
+ * walks a list from one of its nodes.
+ */
+export interface ListIndex { heads: Record<string, Array<Container & { uses: number }>>; nodes: string[] }
 
 export function mergeUses(uses: HeadUse[]): ListIndex {
-  const out: ListIndex = {};
+  const heads: ListIndex['heads'] = {};
+  const nodes = new Set<string>();
   for (const u of uses) {
-    const list = out[u.head] ??= [];
+    nodes.add(`${u.container.type.replace(/^struct\s+/, '')}.${u.container.member}`);
+    const list = heads[u.head] ??= [];
     const same = list.find((c) => c.type === u.container.type && c.member === u.container.member);
     if (same) same.uses++; else list.push({ ...u.container, uses: 1 });
   }
-  for (const k of Object.keys(out)) out[k].sort((a, b) => b.uses - a.uses);
-  return out;
+  for (const k of Object.keys(heads)) heads[k].sort((a, b) => b.uses - a.uses);
+  return { heads, nodes: [...nodes].sort() };
+}
+
+/** What the index says of a head key: its containers, none when the key is a node member. */
+export function indexedHead(index: ListIndex, key: string): Array<Container & { uses: number }> {
+  if (index.nodes.includes(key)) return [];
+  return index.heads[key] ?? [];
 }
 
 /** "struct foo.member" or "foo member" (what a user types) -> the container; undefined when it is not that. */

@@ -61,7 +61,7 @@ export class ListIndexOf {
   stop(): void { this.ac.abort(); }
 
   private async load(): Promise<ListIndex> {
-    const stamp = `${fs.statSync(this.kernel).mtimeMs}`;
+    const stamp = `v2-${fs.statSync(this.kernel).mtimeMs}`;  // v2: heads and nodes
     const file = path.join(this.cacheDir, 'list-index', `${crypto.createHash('sha1').update(path.resolve(this.buildDir)).digest('hex').slice(0, 16)}.json`);
     try {
       const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as { stamp: string; index: ListIndex };

@@ -47,6 +47,9 @@ export interface PartsContext {
   listChoices?: Record<string, { type: string; member: string }>;
   paths: ClientPaths;
   invalidateVariables(): void;
+  /** The stop the user sees, and where this session's snapshots go. */
+  lastStop(): { reason: string; text?: string } | undefined;
+  snapshotTo(): { dir: string; id: string; extra: { umid?: string; cmdline?: string } } | undefined;
 }
 
 export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
@@ -63,6 +66,6 @@ export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
   const panicHint = () => c.panicHint(plan.kernel.gdbScripts ? () => mi.consoleExec('lx-dmesg') : undefined);
   const stops = new StopRouter(mi, breakpoints, exceptions, modules, { stopOnEntry: plan.stopOnEntry, panicHint, endingHooks: target.kernel.endingHooks });
   const stepOff = new StepOff(gdbProbe(mi), () => rt.resumes);
-  const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules, invalidateVariables: c.invalidateVariables });
+  const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules, invalidateVariables: c.invalidateVariables, lastStop: c.lastStop, snapshotTo: c.snapshotTo });
   return { breakpoints, exceptions, variables, tasks, modules, stops, stepOff, simple, listIndex };
 }

@@ -1,6 +1,6 @@
 // The requests that only read or set something through gdb (no run-state change): each maps its
 // arguments to a response body. The session dispatches them from this table.
-import { KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse, LIST_CANDIDATES_REQUEST, ListCandidatesArguments, ListCandidatesResponse } from '../shared/messages';
+import { KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse, LIST_CANDIDATES_REQUEST, ListCandidatesArguments, ListCandidatesResponse, SAVE_SNAPSHOT_REQUEST, SaveSnapshotArguments, SaveSnapshotResponse } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Runtime } from './runtime';
 import { Breakpoints } from './breakpoints';
@@ -15,6 +15,8 @@ import { ClientPaths } from './sourceMap';
 import { TASK_THREAD_BASE, TaskThreads, gdbThreadOf } from './tasks';
 import { ModuleSymbols } from './modules';
 import { lxNote } from './lxCommands';
+import * as path from 'path';
+import { saveSnapshot, snapshotName } from './snapshots';
 
 export interface RequestContext {
   rt: Runtime;
@@ -27,6 +29,8 @@ export interface RequestContext {
   modules: ModuleSymbols;
   /** The Variables and Watch views must ask again (a kernel data view changed). */
   invalidateVariables(): void;
+  lastStop(): { reason: string; text?: string } | undefined;
+  snapshotTo(): { dir: string; id: string; extra: { umid?: string; cmdline?: string } } | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -130,6 +134,13 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
     [LIST_CANDIDATES_REQUEST]: async (a: ListCandidatesArguments): Promise<ListCandidatesResponse> => {
       rt.requireStopped('find what a list links');
       return inFrame(a.frameId, () => c.variables.listCandidates(a.expression, a.frameId));
+    },
+    /** "UML: Save Crash Snapshot": the kernel as it is at this stop, to `file` or the snapshot directory. */
+    [SAVE_SNAPSHOT_REQUEST]: async (a: SaveSnapshotArguments): Promise<SaveSnapshotResponse> => {
+      const to = c.snapshotTo();
+      const stop = c.lastStop();
+      if (!to || !stop) throw new Error('Nothing to save: the kernel has not stopped yet.');
+      return saveSnapshot(rt, a.file ?? path.join(to.dir, snapshotName(to.id)), stop, to.extra);
     },
     modules: async () => {
       const modules = c.modules.list();

@@ -7,7 +7,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { UmlLaunchArguments, UmlAttachArguments, RemoteAttachArguments } from '../targets/config';
-import { Target, UmlTarget, attachTarget, launchTarget, startTarget } from '../targets/launch';
+import { SNAPSHOT_DOES_NOT_RUN, Target, UmlTarget, attachTarget, launchTarget, startTarget } from '../targets/launch';
 import type { NoDebugRun } from '../targets/launch';
 import { Runtime } from './runtime';
 import { Breakpoints, toDap } from './breakpoints';
@@ -29,6 +29,7 @@ import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 import { F5_MARKS, F5Mark, KernelDataViews, LIST_CHOICES } from '../shared/messages';
 import type { ListIndexOf } from './listIndexBuild';
+import { saveSnapshot, snapshotDir, snapshotName } from './snapshots';
 import { NOISE, resumeFailure } from './sessionText';
 
 export class UmlDebugSession extends LoggingDebugSession {
@@ -42,6 +43,11 @@ export class UmlDebugSession extends LoggingDebugSession {
   private simple: ReturnType<typeof simpleRequests> = {};
   private listIndex?: ListIndexOf;
   private listIndexStarted = false;
+  /** The stop the user sees (what a snapshot saved now records). */
+  private lastStop?: { reason: string; text?: string };
+  private snapshotOnCrash = false;
+  /** Where and as what this session's snapshots are saved. */
+  private snapshotSaving?: { dir: string; id: string; extra: { umid?: string; cmdline?: string } };
   private variables!: Variables;
   private configurationDone!: Promise<void>;
   private markConfigurationDone!: () => void;
@@ -104,14 +110,22 @@ export class UmlDebugSession extends LoggingDebugSession {
         // synchronous work (spawn, files) that would hold it, and the toolbar with it.
         await new Promise((r) => setTimeout(r, 0));
       }
+      this.snapshotOnCrash = !!args.snapshotOnCrash;
+      this.snapshotSaving = { dir: snapshotDir(args.snapshotDir), id: target.plan.id, extra: { umid: args.umid, cmdline: args.kernelArgs?.join(' ') } };
       const rt = await this.startGdb(target, args, wantTerminal);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.timeline.mark('configuration-done');
-      await this.stops.arm();
-      if (target.kernel.moduleHooks) await this.modules.hook();
-      await rt.run();
-      this.timeline.mark('running');
+      if (target.frozen) {
+        // A snapshot: its modules' symbols, then the stop as it was saved (nothing runs).
+        await this.modules.loadAll().catch((e: Error) => this.out(`Module symbols not loaded: ${e.message}\n`, 'important'));
+        this.sendStopped(target.frozen.reason, 1, target.frozen.text);
+      } else {
+        await this.stops.arm();
+        if (target.kernel.moduleHooks) await this.modules.hook();
+        await rt.run();
+        this.timeline.mark('running');
+      }
       if (args.trace) this.out(`F5 timeline (ms from ${this.timeline.before.length ? 'F5\'s first step' : 'the launch request'}): ${this.timeline}\n`);
       if (!answered) this.sendResponse(response);
     } catch (e) {
@@ -197,6 +211,8 @@ export class UmlDebugSession extends LoggingDebugSession {
       moduleSearchPath,
       kernelData,
       listChoices,
+      lastStop: () => this.lastStop,
+      snapshotTo: () => this.snapshotSaving,
       paths: this.paths,
       invalidateVariables: () => this.sendEvent(new InvalidatedEvent(['variables'])),
     }));
@@ -226,20 +242,37 @@ export class UmlDebugSession extends LoggingDebugSession {
     const more = await this.stepOff.next(r);  // a step off a breakpoint goes on
     if (more) return this.resume(more);
     const a = await this.stops.route(r);
-    if ('show' in a) return this.sendStopped(a.show.reason, r.threadId, a.show.text, a.show.hitBreakpointIds);
+    if ('show' in a) {
+      this.sendStopped(a.show.reason, r.threadId, a.show.text, a.show.hitBreakpointIds);
+      if (a.show.crash && this.snapshotOnCrash) await this.autoSnapshot(a.show);
+      return;
+    }
     if ('log' in a) this.out(`${a.log}\n`, 'console');
     if ('say' in a && a.say) this.out(`${a.say}\n`);
     return this.resume('continue');  // passed over (a logpoint, a hit count...): off its breakpoint first
   }
 
   private sendStopped(reason: string, threadId: number, text?: string, hitBreakpointIds?: number[]): void {
+    this.lastStop = { reason, text };
     const ev = new StoppedEvent(reason, threadId, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.timeline.mark('first-stop');
     this.sendEvent(ev);
     // The list index is read or built once the first stop's views are filled, beside the user.
-    if (!this.listIndexStarted) { this.listIndexStarted = true; setTimeout(() => void this.listIndex?.start(), 500); }
+    // Heads it names show as lists from then on: the views ask again.
+    if (!this.listIndexStarted) {
+      this.listIndexStarted = true;
+      setTimeout(() => void this.listIndex?.start().then((i) => { if (i && this.runtime?.state === 'stopped') this.sendEvent(new InvalidatedEvent(['variables'])); }), 500);
+    }
+  }
+
+  /** A Kernel panic / Oops / BUG stop with snapshotOnCrash: saved before anything else runs. */
+  private async autoSnapshot(stop: { reason: string; text?: string }): Promise<void> {
+    const s = this.snapshotSaving!;
+    await saveSnapshot(this.rt, path.join(s.dir, snapshotName(s.id)), stop, s.extra).then(
+      (r) => this.out(`Crash snapshot saved: ${r.file} (${(r.bytes / 1048576).toFixed(0)} MB in ${(r.ms / 1000).toFixed(1)} s). Open it later with "UML: Open Crash Snapshot...".\n`, 'important'),
+      (e: Error) => this.out(`${e.message}\n`, 'important'));
   }
 
   protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -323,6 +356,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   /** A resume the user asked for (from a breakpoint: stepped off it first), or the next command of a step off. */
   private async resume(how: ResumeKind | MiResume, thread?: number): Promise<void> {
     const rt = this.rt;
+    if (rt.target.frozen) throw new Error(SNAPSHOT_DOES_NOT_RUN);
     // The one queue: no task's context is in the registers when the guest runs.
     await rt.exclusive(async () => {
       this.tasks.invalidate();

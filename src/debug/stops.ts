@@ -10,7 +10,7 @@ import { Endings, rebootNote } from './endings';
 export type { ProcessExit } from './endings';
 
 export type StopAction =
-  | { show: { reason: string; text?: string; hitBreakpointIds?: number[] } }
+  | { show: { reason: string; text?: string; hitBreakpointIds?: number[]; crash?: boolean } }
   | { continue: true; say?: string }
   | { stepOff: string | undefined }
   | { log: string };
@@ -71,7 +71,7 @@ export class StopRouter {
       if (at) {
         const ex = await this.exceptions.describe(at, { thread, frame: 0 }, at === 'panic' ? this.o.panicHint : undefined);
         if (!ex) return { continue: true };  // its filter is off
-        return { show: { reason: 'exception', text: ex.text } };
+        return { show: { reason: 'exception', text: ex.text, crash: at === 'panic' } };  // oops and BUG end in panic() too
       }
       if (!this.breakpoints.countHit(num)) return { stepOff: r.frame.addr };
       const entry = r.temporary && this.o.stopOnEntry;

@@ -12,6 +12,8 @@ import type { ListIndex } from './listIndex';
 import { ALL_KERNEL_DATA_VIEWS, KernelDataArguments, KernelDataViews, VARIABLE_MENU } from '../shared/messages';
 
 const NO_VIEWS: KernelDataViews = { lists: false, rbtrees: false, mapleTrees: false, xarrays: false, perCpu: false, counters: false, ids: false, time: false, cpumasks: false };
+/** varobjs show char arrays as "[16]"; for comm and names the string is what people want. */
+const CHAR_ARRAY = /^(const )?(unsigned )?char \[\d+\]$/;
 /** `expr,raw` in Watch or the Debug Console: the expression without the kernel data views. */
 const RAW_SUFFIX = /^(.*\S)\s*,\s*raw\s*$/s;
 
@@ -166,7 +168,8 @@ export class Variables {
     let memoryReference = pointerTarget(v.type, v.value);
     if (!memoryReference && v.numchild > 0) memoryReference = /^(0x[0-9a-f]+)/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, where).catch(() => ''))?.[1];
     const shown = (views.time && /^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
-      ?? await this.kernelValue(expr, v.type, v.value, views, frameId) ?? v.value ?? '';
+      ?? await this.kernelValue(expr, v.type, v.value, views, frameId)
+      ?? (CHAR_ARRAY.test(v.type) ? await this.mi.dataEvaluateExpression(expr, where).catch(() => undefined) : undefined) ?? v.value ?? '';
     return { result: shown, type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
   }
 
@@ -235,8 +238,7 @@ export class Variables {
       const reference = numchild > 0 ? this.handles.create({ kind: 'varobj', name: c.name, expr, type, frameId: vo.frameId }) : 0;
       const viewed = await this.kernelValue(expr, type, c.value, views, vo.frameId);
       let value = viewed ?? c.value ?? summary(type);
-      // varobjs show arrays as "[16]"; for char arrays (comm, names) the string is what people want.
-      if (/^(const )?(unsigned )?char \[\d+\]$/.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
+      if (CHAR_ARRAY.test(type)) value = await this.mi.dataEvaluateExpression(expr, maybeWhere(vo.frameId)).catch(() => value);
       const name = /^\d+$/.test(exp) ? `[${exp}]` : exp;
       out.push({ name, type, value, evaluateName: expr, variablesReference: reference, memoryReference: pointerTarget(type, c.value), ...this.paging(type, numchild), ...this.menu(expr, list ? 'head' : viewed !== undefined ? 'value' : undefined) });
     }

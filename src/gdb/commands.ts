@@ -101,6 +101,8 @@ export class MiCommands {
 
   async targetAttach(pid: number): Promise<void> { await this.ch.send(`-target-attach ${pid}`); }
   async targetDetach(): Promise<void> { await this.ch.send('-target-detach'); }
+  /** Opens a core file (a crash snapshot): its memory and registers, nothing to run. */
+  async targetCore(file: string): Promise<void> { await this.consoleExec(`core-file ${file}`); }  // MI's -target-select keeps quotes in the name
   /** Connects to a gdbstub (QEMU's -gdb / -s): host:port. */
   async targetRemote(address: string): Promise<void> { await this.ch.send(`-target-select remote ${address}`); }
 

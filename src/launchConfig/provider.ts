@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { kernelBinaryIn } from '../uml/kernelTree';
 import { freshUmid } from '../uml/cmdline';
-import { kernelDataViews, umlDir, umlDirSetting } from '../config';
+import { kernelDataViews, snapshotSettings, umlDir, umlDirSetting } from '../config';
 import { listChoices } from '../views/kernelData';
 import { elfSectionNamesOfFile } from '../uml/elf';
 import { umlTask } from '../tasks/taskProvider';
@@ -105,6 +105,8 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
     config.kernelData ??= kernelDataViews(folder);
     config[LIST_CHOICES] = listChoices();
+    config.snapshotOnCrash ??= snapshotSettings(folder).onCrash;
+    if (!config.snapshotDir && snapshotSettings(folder).dir) config.snapshotDir = snapshotSettings(folder).dir;
     const key = takeF5Press();
     config[F5_MARKS] = [...(key !== undefined ? [{ name: 'f5-key', at: key }] : []), { name: 'resolve', at }];
     return config;

@@ -63,6 +63,11 @@ export interface ListCandidatesResponse { key?: string; candidates: Array<{ type
 /** Extension host -> adapter, inside the launch configuration: the workspace's "View as List of..." choices. */
 export const LIST_CHOICES = '__kernelListChoices';
 
+/** Extension host -> adapter: save a crash snapshot of the stopped kernel (to `file`, or the session's snapshot directory). */
+export const SAVE_SNAPSHOT_REQUEST = 'umlSaveSnapshot';
+export interface SaveSnapshotArguments { file?: string }
+export interface SaveSnapshotResponse { file: string; bytes: number; ms: number }
+
 /**
  * Extension host -> adapter, inside the launch configuration: the extension host's steps of this
  * F5 (the configuration provider's checks), each at its wall-clock time (Date.now()), so the

@@ -33,6 +33,12 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   [F5_MARKS]?: F5Mark[];
   /** A kernel in QEMU instead of UML: the adapter starts QEMU (src/targets/qemu); "kernel" is then the vmlinux. */
   qemu?: QemuLaunchBlock;
+  /** A crash snapshot to open instead of a kernel to run (src/targets/snapshot); "kernel" defaults to the one it was saved from. */
+  snapshot?: string;
+  /** Save a crash snapshot when the Kernel panic / Oops / BUG filters stop the kernel (default: the setting umlKernelDebug.snapshotOnCrash). */
+  snapshotOnCrash?: boolean;
+  /** Where snapshots are saved (default: the setting umlKernelDebug.snapshotDir, else ~/.cache/uml-kernel-debug/snapshots). */
+  snapshotDir?: string;
 }
 
 export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments {
@@ -169,6 +175,9 @@ export const LAUNCH_ATTRIBUTES = {
       extraArgs: { ...STRINGS },
     },
   },
+  snapshot: { type: 'string', launch: {} },
+  snapshotOnCrash: { type: 'boolean', launch: { default: false } },
+  snapshotDir: { type: 'string', launch: {} },
   pid: { type: 'number', attach: {} },
   target: { type: 'string', attach: {} },
   kvm: { type: 'boolean', attach: { default: false } },

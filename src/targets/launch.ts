@@ -9,13 +9,22 @@ import { UmlTarget } from './uml/umlTarget';
 import { makeLaunchPlan, makeAttachPlan } from './uml/plans';
 import { QemuTarget } from './qemu/qemuTarget';
 import { freePort, makeQemuLaunchPlan, makeRemoteAttachPlan } from './qemu/plans';
+import { SnapshotTarget } from './snapshot/snapshotTarget';
+import { makeSnapshotPlan } from './snapshot/plans';
 
 export type { Target } from './target';
+export { SNAPSHOT_DOES_NOT_RUN } from './snapshot/snapshotTarget';
+export { metaPath } from './snapshot/coreFile';
+export type { SnapshotMeta } from './snapshot/coreFile';
 export type { NoDebugRun } from './uml/noDebugRun';
 export { UmlTarget, QemuTarget };
 
-/** launch: a UML kernel, or with a "qemu" block a kernel in QEMU the session starts. */
-export async function launchTarget(args: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): Promise<UmlTarget | QemuTarget> {
+/** launch: a UML kernel, with a "qemu" block a kernel in QEMU the session starts, with "snapshot" a crash snapshot. */
+export async function launchTarget(args: UmlLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole'): Promise<Target> {
+  if (args.snapshot) {
+    if (args.noDebug) throw new Error('A crash snapshot does not run: open it with F5 (Start Debugging).');
+    return new SnapshotTarget(makeSnapshotPlan({ ...args, snapshot: args.snapshot }));
+  }
   if (!args.qemu) return new UmlTarget(makeLaunchPlan(args, consoleMode));
   if (args.noDebug) throw new Error('Run Without Debugging is for UML kernels; a kernel in QEMU runs under gdb (F5).');
   return new QemuTarget(makeQemuLaunchPlan(args as QemuLaunchArguments, consoleMode, args.qemu.port ?? await freePort()));

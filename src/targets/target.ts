@@ -90,6 +90,12 @@ export interface Target {
   watchpointRefusal(): Promise<string | undefined>;
   /** The guest's root directory on the host, where module .ko files may be found. */
   readonly hostRoot?: string;
+  /** What a snapshot of this target is ('uml': gdb's core of the process; 'qemu': QEMU's guest dump); none: cannot be saved. */
+  readonly snapshotKind?: 'uml' | 'qemu';
+  /** Writes the snapshot's core to `file` (stopped; the caller renames it when whole). */
+  saveCore?(mi: MiCommands, file: string): Promise<void>;
+  /** A crash snapshot: the stop it shows instead of running (nothing ever runs; resuming is refused). */
+  readonly frozen?: { reason: string; text?: string };
   /** launch: ends every process the target started (called again after gdb has gone). */
   endProcesses(host: TargetHost): void;
   /** After the end: files the target made for the session. */

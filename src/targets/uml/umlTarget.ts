@@ -17,6 +17,7 @@ const UML_KERNEL: KernelModel = { currentTask: ['cpu_tasks[0].task'], cpuThreads
 export class UmlTarget implements Target {
   readonly kernel = UML_KERNEL;
   readonly scriptsGdbCommand = 'make ARCH=um scripts_gdb';
+  readonly snapshotKind = 'uml';
   private early: EarlyOutput | undefined;
   private earlyFifo: string | undefined;
 
@@ -27,6 +28,16 @@ export class UmlTarget implements Target {
   describe(): string {
     const p = this.plan;
     return p.mode === 'attach' ? `Attaching to UML instance ${p.umid} (pid ${p.attachPid}); gdbinit at ${p.gdbinitPath}` : `UML instance ${p.umid}: gdbinit at ${p.gdbinitPath}`;
+  }
+
+  /**
+   * gdb's core of the UML process. The kernel's memory is a shared mapping of a deleted file:
+   * included whatever the host's coredump_filter says.
+   */
+  async saveCore(mi: MiCommands, file: string): Promise<void> {
+    await mi.consoleExec('set use-coredump-filter off');
+    await mi.consoleExec('set dump-excluded-mappings on');
+    await mi.consoleExec(`gcore ${file}`);
   }
 
   /** The kernel opens the terminal's tty at boot: gdb loads it while the terminal opens. */
