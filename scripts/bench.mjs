@@ -10,7 +10,8 @@
 //                           vs raw gdb's bare breakpoint (the raw number of 1).
 //   then symbol load, activation, the low-level stage (benchLowLevel.mjs: disassembly, memory,
 //   stack, data breakpoints), kernel data (benchKernelData.mjs: a 1,000-entry list opened in
-//   Variables against raw gdb's lx-ps), QEMU (benchQemu.mjs: launch -> stopped on the second target against
+//   Variables against raw gdb's lx-ps), crash snapshots (benchSnapshot.mjs: save at a panic and
+//   open again, against raw gdb's gcore and core-file), QEMU (benchQemu.mjs: launch -> stopped on the second target against
 //   raw gdb on QEMU's gdbstub), KUnit, Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
 //   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
@@ -383,6 +384,11 @@ try {
   console.log('');
   const { benchKernelData } = await import('./benchKernelData.mjs');
   await benchKernelData({ runs: Math.max(RUNS, 5) });
+
+  // Crash snapshots: save at a panic stop and open again, against raw gdb's gcore and core-file.
+  console.log('');
+  const { benchSnapshot } = await import('./benchSnapshot.mjs');
+  await benchSnapshot({ runs: Math.min(RUNS, 3) });
 
   // The second target: a kernel in QEMU, launch -> stopped against raw gdb on QEMU's gdbstub.
   console.log('');

@@ -15,6 +15,7 @@ import * as vsix from './vsix.mjs';
 import * as xsavefix from './xsavefix.mjs';
 import * as indexwarm from './indexwarm.mjs';
 import * as lowlevel from './lowlevel.mjs';
+import * as snapshot from './snapshot.mjs';
 import * as kunit from './kunit.mjs';
 import * as kconfig from './kconfig.mjs';
 import * as walkthrough from './walkthrough.mjs';
@@ -34,7 +35,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, kunit, kconfig, walkthrough, loop, qemu];
+const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, snapshot, kunit, kconfig, walkthrough, loop, qemu];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {
