@@ -9,12 +9,12 @@
 //                             Target: <= 100 ms.
 // Exported for bench.mjs; runs alone with `node scripts/benchKernelData.mjs`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { RawMi, rawUmlGdbinit } from './rawMi.mjs';
+import { withRawUml } from './rawMi.mjs';
 import { InlineClient } from './inlineClient.mjs';
 import { killUmid, makeBusyboxRoot, median } from '../test/support/shared.cjs';
 
@@ -28,15 +28,7 @@ async function adapterSide(kernel, rootfs, runs) {
   const umid = `bench-kd-${process.pid}`;
   const dc = new InlineClient();
   try {
-    const stopped = dc.next('stopped');
-    await dc.request('initialize', { adapterID: 'uml', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const initialized = dc.next('initialized');
-    const launched = dc.request('launch', { kernel, rootfs, init: '/init', console: 'internalConsole', mem: MEM, umid });
-    await initialized;
-    await dc.request('setFunctionBreakpoints', { breakpoints: [{ name: FUNC }] });
-    await dc.request('configurationDone');
-    await launched;
-    const t = (await stopped).body.threadId;
+    const t = (await dc.launchToStop({ kernel, rootfs, init: '/init', mem: MEM, umid }, [FUNC])).body.threadId;
     const top = (await dc.request('stackTrace', { threadId: t, startFrame: 0, levels: 1 })).body.stackFrames[0];
     const open = async () => {
       // A fresh list each time (evaluate, untimed): its walk is not cached yet.
@@ -61,26 +53,13 @@ async function adapterSide(kernel, rootfs, runs) {
   }
 }
 
-async function rawSide(kernel, rootfs, work, runs) {
-  const umid = `bench-kdraw-${process.pid}`;
-  const file = join(work, 'raw.gdbinit');
-  writeFileSync(file, rawUmlGdbinit({ kernel, rootfs, umid, mem: MEM, func: FUNC }));
-  const mi = new RawMi(file);
-  try {
-    await mi.wait(/^\(gdb\)/);
-    const hit = mi.wait(/^\*stopped/);
-    await mi.send('-exec-run');
-    await hit;
+function rawSide(kernel, rootfs, work, runs) {
+  return withRawUml({ kernel, rootfs, umid: `bench-kdraw-${process.pid}`, mem: MEM, func: FUNC, gdbinitFile: join(work, 'raw.gdbinit') }, async (mi) => {
     await mi.send('-interpreter-exec console lx-ps');  // untimed, as on our side
     const ms = [];
     for (let i = 0; i < runs; i++) { const t = performance.now(); await mi.send('-interpreter-exec console lx-ps'); ms.push(performance.now() - t); }
     return { ms };
-  } finally {
-    killUmid(umid);
-    mi.proc.kill('SIGKILL');
-    await mi.exited;
-    killUmid(umid);
-  }
+  });
 }
 
 export async function benchKernelData({ runs = 5, log = console.log } = {}) {

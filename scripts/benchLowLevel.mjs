@@ -19,13 +19,13 @@
 //                        adapter refuses it, and raw gdb would wait forever.
 // Exported for bench.mjs; runs alone with `node scripts/benchLowLevel.mjs`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { RawMi, rawUmlGdbinit } from './rawMi.mjs';
+import { withRawUml } from './rawMi.mjs';
 import { InlineClient } from './inlineClient.mjs';
 import { killUmid, makeBusyboxRoot, median } from '../test/support/shared.cjs';
 
@@ -123,16 +123,8 @@ async function adapterSide(kernel, rootfs, runs, moduleSearchPath) {
   }
 }
 
-async function rawSide(kernel, rootfs, work, range, runs, watch) {
-  const umid = `bench-llraw-${process.pid}`;
-  const file = join(work, 'raw.gdbinit');
-  writeFileSync(file, rawUmlGdbinit({ kernel, rootfs, umid, mem: '256M', func: FUNC }));
-  const mi = new RawMi(file);
-  try {
-    await mi.wait(/^\(gdb\)/);
-    const hit = mi.wait(/^\*stopped/);
-    await mi.send('-exec-run');
-    await hit;
+function rawSide(kernel, rootfs, work, range, runs, watch) {
+  return withRawUml({ kernel, rootfs, umid: `bench-llraw-${process.pid}`, mem: '256M', func: FUNC, gdbinitFile: join(work, 'raw.gdbinit') }, async (mi) => {
     const cmdline = /value="(0x[0-9a-f]+)/.exec(await mi.send('-data-evaluate-expression saved_command_line'))[1];
     const r = {
       threads: await timed(runs, () => mi.send('-interpreter-exec console lx-ps')),
@@ -150,12 +142,7 @@ async function rawSide(kernel, rootfs, work, range, runs, watch) {
       if (!/watchpoint-trigger/.test(s)) throw new Error(`raw gdb: stopped for ${s}`);
     });
     return r;
-  } finally {
-    killUmid(umid);
-    mi.proc.kill('SIGKILL');
-    await mi.exited;
-    killUmid(umid);
-  }
+  });
 }
 
 export async function benchLowLevel({ runs = 5, log = console.log } = {}) {

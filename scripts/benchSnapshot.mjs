@@ -8,12 +8,12 @@
 //            linux CORE -ex bt` (the kernel's symbols from gdb's index cache on both sides)
 // Exported for bench.mjs; runs alone with `node scripts/benchSnapshot.mjs`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { RawMi, rawUmlGdbinit } from './rawMi.mjs';
+import { withRawUml } from './rawMi.mjs';
 import { InlineClient } from './inlineClient.mjs';
 import { killUmid, makeBusyboxRoot, median } from '../test/support/shared.cjs';
 
@@ -25,14 +25,7 @@ async function adapterSave(kernel, rootfs, work, runs) {
   const umid = `bench-snap-${process.pid}`;
   const dc = new InlineClient();
   try {
-    const stopped = dc.next('stopped', 90000);
-    await dc.request('initialize', { adapterID: 'uml', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const initialized = dc.next('initialized');
-    const launched = dc.request('launch', { kernel, rootfs, init: '/init', console: 'internalConsole', mem: MEM, umid });
-    await initialized;
-    await dc.request('configurationDone');
-    await launched;
-    const ev = await stopped;
+    const ev = await dc.launchToStop({ kernel, rootfs, init: '/init', mem: MEM, umid });
     if (ev.body.reason !== 'exception') throw new Error(`adapter: stopped for ${ev.body.reason}, not the panic`);
     const ms = []; const files = [];
     for (let i = 0; i < runs; i++) {
@@ -49,16 +42,9 @@ async function adapterSave(kernel, rootfs, work, runs) {
   }
 }
 
-async function rawSave(kernel, rootfs, work, runs) {
-  const umid = `bench-snapraw-${process.pid}`;
-  const file = join(work, 'raw.gdbinit');
-  writeFileSync(file, `${rawUmlGdbinit({ kernel, rootfs, umid, mem: MEM, func: 'panic' })}set use-coredump-filter off\nset dump-excluded-mappings on\n`);
-  const mi = new RawMi(file);
-  try {
-    await mi.wait(/^\(gdb\)/);
-    const hit = mi.wait(/^\*stopped/);
-    await mi.send('-exec-run');
-    await hit;
+function rawSave(kernel, rootfs, work, runs) {
+  const extra = ['set use-coredump-filter off', 'set dump-excluded-mappings on'];
+  return withRawUml({ kernel, rootfs, umid: `bench-snapraw-${process.pid}`, mem: MEM, func: 'panic', extra, gdbinitFile: join(work, 'raw.gdbinit') }, async (mi) => {
     const ms = [];
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
@@ -66,26 +52,14 @@ async function rawSave(kernel, rootfs, work, runs) {
       ms.push(performance.now() - t);
     }
     return { ms };
-  } finally {
-    killUmid(umid);
-    mi.proc.kill('SIGKILL');
-    await mi.exited;
-    killUmid(umid);
-  }
+  });
 }
 
 async function adapterOpen(core) {
   const dc = new InlineClient();
   try {
     const t = performance.now();
-    const stopped = dc.next('stopped', 60000);
-    await dc.request('initialize', { adapterID: 'uml', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const initialized = dc.next('initialized');
-    const launched = dc.request('launch', { snapshot: core, console: 'internalConsole' });
-    await initialized;
-    await dc.request('configurationDone');
-    await launched;
-    const ev = await stopped;
+    const ev = await dc.launchToStop({ snapshot: core }, [], 60000);
     const frames = (await dc.request('stackTrace', { threadId: ev.body.threadId, startFrame: 0, levels: 20 })).body.stackFrames;
     if (!frames.some((f) => f.name === 'sysrq_handle_crash')) throw new Error(`adapter: the snapshot's stack lacks sysrq_handle_crash: ${frames.map((f) => f.name)}`);
     return performance.now() - t;

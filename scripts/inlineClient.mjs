@@ -56,6 +56,22 @@ export class InlineClient {
     });
   }
 
+  /**
+   * initialize, launch with `args`, the function breakpoints `functions`, configurationDone:
+   * resolves with the first stopped event.
+   */
+  async launchToStop(args, functions = [], ms = 90000) {
+    const stopped = this.next('stopped', ms);
+    await this.request('initialize', { adapterID: 'uml', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const initialized = this.next('initialized');
+    const launched = this.request('launch', { console: 'internalConsole', ...args });
+    await initialized;
+    if (functions.length) await this.request('setFunctionBreakpoints', { breakpoints: functions.map((name) => ({ name })) });
+    await this.request('configurationDone');
+    await launched;
+    return stopped;
+  }
+
   async close() {
     await Promise.race([this.request('disconnect', { terminateDebuggee: true }).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
     this.session.dispose();

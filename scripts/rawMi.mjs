@@ -78,3 +78,26 @@ export class RawMi {
   }
 }
 
+
+/**
+ * Raw gdb/MI on a UML kernel (rawUmlGdbinit, plus `extra` gdb lines) run to `func`; `fn` gets the
+ * MI; afterwards gdb and every process of the umid are gone.
+ */
+export async function withRawUml({ kernel, rootfs, umid, mem, func, extra = [], gdbinitFile }, fn) {
+  const { writeFileSync } = await import('node:fs');
+  const { killUmid } = await import('../test/support/shared.cjs');
+  writeFileSync(gdbinitFile, rawUmlGdbinit({ kernel, rootfs, umid, mem, func }) + extra.map((l) => `${l}\n`).join(''));
+  const mi = new RawMi(gdbinitFile);
+  try {
+    await mi.wait(/^\(gdb\)/);
+    const hit = mi.wait(/^\*stopped/);
+    await mi.send('-exec-run');
+    await hit;
+    return await fn(mi);
+  } finally {
+    killUmid(umid);
+    mi.proc.kill('SIGKILL');
+    await mi.exited;
+    killUmid(umid);
+  }
+}

@@ -112,6 +112,55 @@ test('launch with a qemu block: QEMU boots the kernel, cat /proc/cmdline stops a
   assert.deepStrictEqual(qemuWith(once), [], 'no QEMU left');
 });
 
+test('crash snapshot of a QEMU guest: saved at the sysrq panic (QEMU\'s own dump), the session ends as QEMU does; opened: the panic stop, the sysrq chain, sh, the same kernel log', async () => {
+  const panics = makeInitramfs('echo QEMU-READY\nsh -c "echo c > /proc/sysrq-trigger"\nsleep 100000');
+  const snaps = fs.mkdtempSync(path.join(tmp, 'snaps-'));
+  let core = '';
+  let live: { text: string; log: string[] };
+  const dc = await startClient();
+  const out = collectOutput(dc);
+  try {
+    const stopped = nextStop(dc, 180000);
+    await Promise.all([
+      dc.waitForEvent('initialized', 60000).then(() => dc.configurationDoneRequest()),
+      // panic=1 and QEMU's -no-reboot: the panic's reboot ends QEMU, as UML ends at its panic.
+      dc.initializeRequest().then(() => dc.launchRequest({ kernel: vmlinux, console: 'internalConsole', snapshotOnCrash: true, snapshotDir: snaps, qemu: { kernel: bzImage, initrd: panics, append: 'console=ttyS0 panic=1' } } as DebugProtocol.LaunchRequestArguments)),
+    ]);
+    const ev = await stopped;
+    assert.strictEqual(ev.body.reason, 'exception');
+    await waitForOutput(dc, /Crash snapshot saved: (\S+\.core)/, out, 120000);
+    core = /Crash snapshot saved: (\S+\.core)/.exec(out.text())![1];
+    assert.strictEqual(JSON.parse(fs.readFileSync(`${core}.json`, 'utf8')).target, 'qemu');
+    live = { text: ev.body.text!, log: ((await dc.customRequest('umlKernelLog', {})).body as { lines: string[] }).lines };
+    const terminated = dc.waitForEvent('terminated', 120000);
+    await dc.continueRequest({ threadId: ev.body.threadId! });
+    await terminated;
+  } finally {
+    await stopClient(dc);
+  }
+  assert.deepStrictEqual(qemuWith(panics), [], 'QEMU ended');
+
+  const dc2 = await startClient();
+  try {
+    const stopped = nextStop(dc2, 60000);
+    await Promise.all([
+      dc2.waitForEvent('initialized', 60000).then(() => dc2.configurationDoneRequest()),
+      dc2.initializeRequest().then(() => dc2.launchRequest({ snapshot: core, console: 'internalConsole' } as DebugProtocol.LaunchRequestArguments)),
+    ]);
+    const ev = await stopped;
+    assert.deepStrictEqual([ev.body.reason, ev.body.text], ['exception', live.text]);
+    const names = (await dc2.stackTraceRequest({ threadId: ev.body.threadId!, startFrame: 0, levels: 30 })).body.stackFrames.map((f) => f.name);
+    for (const f of ['panic', 'sysrq_handle_crash', '__handle_sysrq', 'write_sysrq_trigger']) assert.ok(names.includes(f), `${f} in ${JSON.stringify(names)}`);
+    const threads = (await dc2.threadsRequest()).body.threads.map((t) => t.name);
+    assert.ok(threads.some((t) => /^\[\d+\] sh \(running\)$/.test(t)), JSON.stringify(threads.slice(0, 5)));
+    const log = ((await dc2.customRequest('umlKernelLog', {})).body as { lines: string[] }).lines;
+    assert.deepStrictEqual(log.slice(-10), live.log.slice(-10));
+  } finally {
+    await stopClient(dc2);
+    fs.rmSync(path.dirname(panics), { recursive: true, force: true });
+  }
+});
+
 test('Stop ends the QEMU the adapter started', async () => {
   const dc = await startClient();
   try {

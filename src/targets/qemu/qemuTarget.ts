@@ -1,6 +1,7 @@
 // A kernel in QEMU as a target: gdb connects to QEMU's gdbstub (QEMU started by the session,
 // stopped at its first instruction, or by someone else); the kernel was checked to be the
 // vmlinux's; Stop ends the QEMU the session started, or detaches.
+import * as fs from 'fs';
 import type { MiCommands } from '../../gdb/commands';
 import type { KernelModel, Target, TargetHost } from '../target';
 import { QemuPlan, withQemuConsole } from './plans';
@@ -16,6 +17,7 @@ export class QemuTarget implements Target {
   readonly kernel = X86_KERNEL;
   readonly scriptsGdbCommand = 'make scripts_gdb';
   readonly gdbPipes = 0;
+  readonly snapshotKind = 'qemu';
   private qemu: QemuProcess | undefined;
 
   constructor(private current: QemuPlan) {}
@@ -59,6 +61,16 @@ export class QemuTarget implements Target {
       host.mi.hardwareBreakpoints = true;
       host.output('QEMU runs this guest under KVM: breakpoints are hardware ones (the CPU\'s 4 debug registers).\n', 'console');
     }
+  }
+
+  /**
+   * QEMU's own ELF dump of the guest (its monitor, through the gdbstub): memory by the guest's
+   * virtual addresses (-p: through its page tables, so gdb reads the kernel's addresses) and
+   * each virtual CPU's registers.
+   */
+  async saveCore(mi: MiCommands, file: string): Promise<void> {
+    const said = await mi.consoleExec(`monitor dump-guest-memory -p ${file}`);
+    if (!fs.existsSync(file)) throw new Error(`QEMU did not write the dump: ${said.trim()}`);
   }
 
   /** QEMU waits at its first instruction (-S): continuing boots it. */
