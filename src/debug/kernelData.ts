@@ -182,11 +182,16 @@ export function isCpumask(type: string): boolean {
   return /^(const\s+)?(cpumask_t|struct cpumask)$/.test(type.trim());
 }
 
+/** gdb's print of an unsigned long array ("{143, 0}") -> its set bits: [0, 1, 2, 3, 7]. */
+export function setBits(words: string): number[] {
+  const bits: number[] = [];
+  (words.match(/\d+/g) ?? []).forEach((w, i) => { for (let b = 0; b < 64; b++) if ((BigInt(w) >> BigInt(b)) & 1n) bits.push(i * 64 + b); });
+  return bits;
+}
+
 /** gdb's print of an unsigned long array ("{15, 0}") -> the set bits as ranges: "0-3", "" for none. */
 export function bitRanges(words: string): string {
-  const nums = (words.match(/\d+/g) ?? []).map((w) => BigInt(w));
-  const bits: number[] = [];
-  nums.forEach((w, i) => { for (let b = 0; b < 64; b++) if ((w >> BigInt(b)) & 1n) bits.push(i * 64 + b); });
+  const bits = setBits(words);
   const out: string[] = [];
   for (let i = 0; i < bits.length; i++) {
     let j = i;

@@ -42,8 +42,7 @@ export class KernelLists {
     // An expression like init_task.tasks: the owner's type says which list it is.
     const split = splitMember(expr);
     if (!split) return undefined;
-    const owner = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${split.owner}`).catch(() => ''))?.[1] ?? '';
-    const o = structName(owner.trim());
+    const o = structName(await this.mi.whatis(split.owner) ?? '');
     return o ? `${o}.${split.member}` : undefined;
   }
 
@@ -73,7 +72,7 @@ export class KernelLists {
     let container = key ? this.choices.get(key) ?? knownHead(key) : undefined;
     const index = this.index();
     const found = key && !container && index ? indexedHead(index, key) : undefined;
-    if (found?.length === 1 && await this.fits(found[0])) container = found[0];
+    if (found?.length === 1 && await this.memberOffset(found[0]) !== undefined) container = found[0];
     // A tree of indexes nobody has said the entries of still shows them, as plain pointers.
     if (!container && storesPointers(kind)) container = UNTYPED;
     if (!container) return key ? { key } : undefined;
@@ -83,9 +82,10 @@ export class KernelLists {
     return { value: listValue(kind, container), variablesReference: this.refs.listRef(id, frameId) };
   }
 
-  /** Whether the debug info has the container's type and member (the sources may say more than this build has). */
-  private async fits(c: Container): Promise<boolean> {
-    return this.mi.dataEvaluateExpression(`(unsigned long) &((${c.type} *) 0)->${c.member}`).then(() => true, () => false);
+  /** The member's offset in its container; undefined where the debug info lacks either (the sources may say more than this build has). */
+  private async memberOffset(c: Container): Promise<bigint | undefined> {
+    if (!c.member) return 0n;
+    return this.mi.dataEvaluateExpression(`(unsigned long) &((${c.type} *) 0)->${c.member}`).then(BigInt, () => undefined);
   }
 
   /** The opened list: its entries (or groups of 100), what went wrong on the walk, and the head as it is. */
@@ -126,7 +126,8 @@ export class KernelLists {
     if (!l || !w) return [];
     const { type, member } = l.container;
     // A list's nodes are members of their entries (container_of); a tree's entries are the pointers.
-    l.offset ??= member ? BigInt(await this.mi.dataEvaluateExpression(`(unsigned long) &((${type} *) 0)->${member}`)) : 0n;
+    l.offset ??= await this.memberOffset(l.container);
+    if (l.offset === undefined) throw new Error(`${type} has no member ${member} in this kernel's debug info: choose another with View as List of...`);
     const addrs = w.nodes.slice(start, start + count).map((n) => n - l.offset!);
     const typed = type !== UNTYPED.type;
     const named = typed ? await this.mi.structFields(type, summaryFields(type), addrs).catch(() => undefined) : undefined;

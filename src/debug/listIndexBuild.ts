@@ -58,7 +58,17 @@ export class ListIndexOf {
     return this.building;
   }
 
-  stop(): void { this.ac.abort(); }
+  /**
+   * After the first stop: starts once, `ms` later (the stop's views are filled first, beside the
+   * user), and calls `ready` when the index is there: heads it names show as lists from then on.
+   */
+  startLater(ms: number, ready: () => void): void {
+    if (this.timer || this.building) return;
+    this.timer = setTimeout(() => void this.start().then((i) => { if (i) ready(); }), ms);
+  }
+  private timer?: NodeJS.Timeout;
+
+  stop(): void { clearTimeout(this.timer); this.ac.abort(); }
 
   private async load(): Promise<ListIndex> {
     const stamp = `v2-${fs.statSync(this.kernel).mtimeMs}`;  // v2: heads and nodes

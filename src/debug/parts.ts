@@ -17,6 +17,7 @@ import { ClientPaths } from './sourceMap';
 import { sourceExists } from './sessionText';
 import type { KernelDataViews } from '../shared/messages';
 import { ListIndexOf } from './listIndexBuild';
+import type { SessionSnapshots } from './snapshots';
 import { cacheDir } from '../uml/host';
 
 export interface SessionParts {
@@ -48,8 +49,7 @@ export interface PartsContext {
   paths: ClientPaths;
   invalidateVariables(): void;
   /** The stop the user sees, and where this session's snapshots go. */
-  lastStop(): { reason: string; text?: string } | undefined;
-  snapshotTo(): { dir: string; id: string; extra: { umid?: string; cmdline?: string } } | undefined;
+  snapshots: SessionSnapshots;
 }
 
 export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
@@ -66,6 +66,6 @@ export function sessionParts(rt: Runtime, c: PartsContext): SessionParts {
   const panicHint = () => c.panicHint(plan.kernel.gdbScripts ? () => mi.consoleExec('lx-dmesg') : undefined);
   const stops = new StopRouter(mi, breakpoints, exceptions, modules, { stopOnEntry: plan.stopOnEntry, panicHint, endingHooks: target.kernel.endingHooks });
   const stepOff = new StepOff(gdbProbe(mi), () => rt.resumes);
-  const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules, invalidateVariables: c.invalidateVariables, lastStop: c.lastStop, snapshotTo: c.snapshotTo });
+  const simple = simpleRequests({ rt, breakpoints, exceptions, variables, sourceExists, paths: c.paths, tasks, modules, invalidateVariables: c.invalidateVariables, snapshots: c.snapshots });
   return { breakpoints, exceptions, variables, tasks, modules, stops, stepOff, simple, listIndex };
 }

@@ -5,20 +5,10 @@
 // are: the line gdb's debug info names is read and must say DEFINE_PER_CPU.
 import * as fs from 'fs';
 import { MiCommands, Where } from '../gdb/commands';
-import { bitRanges } from './kernelData';
+import { setBits } from './kernelData';
 
 /** A per-CPU variable: its name and type, whether CPUs' copies are at offsets (SMP), and the CPUs. */
 export interface PerCpuVar { name: string; type: string; smp: boolean; cpus: number[] }
-
-/** "0-3,7" (bitRanges) -> [0, 1, 2, 3, 7]. */
-export function cpuList(ranges: string): number[] {
-  const out: number[] = [];
-  for (const part of ranges.split(',').filter(Boolean)) {
-    const [a, b] = part.split('-').map(Number);
-    for (let c = a; c <= (b ?? a); c++) out.push(c);
-  }
-  return out;
-}
 
 /** Whether source lines (the definition's, and the next two for a wrapped one) define a per-CPU variable `name` (DEFINE_PER_CPU and its variants). */
 export function definesPerCpu(line: string, name: string): boolean {
@@ -53,7 +43,7 @@ export class PerCpu {
     if (!section) return undefined;
     const smp = section === '.data..percpu';
     if (!smp && !(await this.definedPerCpu(name))) return undefined;
-    const type = /type = (.*)/.exec(await this.mi.consoleExec(`whatis ${name}`).catch(() => ''))?.[1]?.trim();
+    const type = await this.mi.whatis(name);
     if (!type) return undefined;
     return { name, type, smp, cpus: await this.cpus() };
   }
@@ -75,7 +65,7 @@ export class PerCpu {
   private async cpus(): Promise<number[]> {
     if (!this.possible) {
       const bits = await this.mi.dataEvaluateExpression('__cpu_possible_mask.bits').catch(() => '');
-      const list = cpuList(bitRanges(bits));
+      const list = setBits(bits);
       this.possible = list.length ? list : [0];
     }
     return this.possible;

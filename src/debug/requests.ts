@@ -15,8 +15,7 @@ import { ClientPaths } from './sourceMap';
 import { TASK_THREAD_BASE, TaskThreads, gdbThreadOf } from './tasks';
 import { ModuleSymbols } from './modules';
 import { lxNote } from './lxCommands';
-import * as path from 'path';
-import { saveSnapshot, snapshotName } from './snapshots';
+import type { SessionSnapshots } from './snapshots';
 
 export interface RequestContext {
   rt: Runtime;
@@ -29,8 +28,7 @@ export interface RequestContext {
   modules: ModuleSymbols;
   /** The Variables and Watch views must ask again (a kernel data view changed). */
   invalidateVariables(): void;
-  lastStop(): { reason: string; text?: string } | undefined;
-  snapshotTo(): { dir: string; id: string; extra: { umid?: string; cmdline?: string } } | undefined;
+  snapshots: SessionSnapshots;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -137,10 +135,7 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
     },
     /** "UML: Save Crash Snapshot": the kernel as it is at this stop, to `file` or the snapshot directory. */
     [SAVE_SNAPSHOT_REQUEST]: async (a: SaveSnapshotArguments): Promise<SaveSnapshotResponse> => {
-      const to = c.snapshotTo();
-      const stop = c.lastStop();
-      if (!to || !stop) throw new Error('Nothing to save: the kernel has not stopped yet.');
-      return saveSnapshot(rt, a.file ?? path.join(to.dir, snapshotName(to.id)), stop, to.extra);
+      return c.snapshots.save(rt, a.file);
     },
     modules: async () => {
       const modules = c.modules.list();

@@ -29,7 +29,7 @@ import { WarmResult, warmNote } from '../gdb/indexCache';
 import { Timeline } from './timeline';
 import { F5_MARKS, F5Mark, KernelDataViews, LIST_CHOICES } from '../shared/messages';
 import type { ListIndexOf } from './listIndexBuild';
-import { saveSnapshot, snapshotDir, snapshotName } from './snapshots';
+import { SessionSnapshots } from './snapshots';
 import { NOISE, resumeFailure } from './sessionText';
 
 export class UmlDebugSession extends LoggingDebugSession {
@@ -42,12 +42,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private tasks!: TaskThreads;
   private simple: ReturnType<typeof simpleRequests> = {};
   private listIndex?: ListIndexOf;
-  private listIndexStarted = false;
-  /** The stop the user sees (what a snapshot saved now records). */
-  private lastStop?: { reason: string; text?: string };
-  private snapshotOnCrash = false;
-  /** Where and as what this session's snapshots are saved. */
-  private snapshotSaving?: { dir: string; id: string; extra: { umid?: string; cmdline?: string } };
+  private snapshots = new SessionSnapshots();
   private variables!: Variables;
   private configurationDone!: Promise<void>;
   private markConfigurationDone!: () => void;
@@ -110,8 +105,7 @@ export class UmlDebugSession extends LoggingDebugSession {
         // synchronous work (spawn, files) that would hold it, and the toolbar with it.
         await new Promise((r) => setTimeout(r, 0));
       }
-      this.snapshotOnCrash = !!args.snapshotOnCrash;
-      this.snapshotSaving = { dir: snapshotDir(args.snapshotDir), id: target.plan.id, extra: { umid: args.umid, cmdline: args.kernelArgs?.join(' ') } };
+      this.snapshots.configure(args, target.plan.id);
       const rt = await this.startGdb(target, args, wantTerminal);
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
@@ -211,8 +205,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       moduleSearchPath,
       kernelData,
       listChoices,
-      lastStop: () => this.lastStop,
-      snapshotTo: () => this.snapshotSaving,
+      snapshots: this.snapshots,
       paths: this.paths,
       invalidateVariables: () => this.sendEvent(new InvalidatedEvent(['variables'])),
     }));
@@ -244,7 +237,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     const a = await this.stops.route(r);
     if ('show' in a) {
       this.sendStopped(a.show.reason, r.threadId, a.show.text, a.show.hitBreakpointIds);
-      if (a.show.crash && this.snapshotOnCrash) await this.autoSnapshot(a.show);
+      if (a.show.crash) await this.snapshots.atCrash(this.rt, (text) => this.out(`${text}\n`, 'important'));
       return;
     }
     if ('log' in a) this.out(`${a.log}\n`, 'console');
@@ -253,26 +246,13 @@ export class UmlDebugSession extends LoggingDebugSession {
   }
 
   private sendStopped(reason: string, threadId: number, text?: string, hitBreakpointIds?: number[]): void {
-    this.lastStop = { reason, text };
+    this.snapshots.stopped({ reason, text });
     const ev = new StoppedEvent(reason, threadId, text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.timeline.mark('first-stop');
     this.sendEvent(ev);
-    // The list index is read or built once the first stop's views are filled, beside the user.
-    // Heads it names show as lists from then on: the views ask again.
-    if (!this.listIndexStarted) {
-      this.listIndexStarted = true;
-      setTimeout(() => void this.listIndex?.start().then((i) => { if (i && this.runtime?.state === 'stopped') this.sendEvent(new InvalidatedEvent(['variables'])); }), 500);
-    }
-  }
-
-  /** A Kernel panic / Oops / BUG stop with snapshotOnCrash: saved before anything else runs. */
-  private async autoSnapshot(stop: { reason: string; text?: string }): Promise<void> {
-    const s = this.snapshotSaving!;
-    await saveSnapshot(this.rt, path.join(s.dir, snapshotName(s.id)), stop, s.extra).then(
-      (r) => this.out(`Crash snapshot saved: ${r.file} (${(r.bytes / 1048576).toFixed(0)} MB in ${(r.ms / 1000).toFixed(1)} s). Open it later with "UML: Open Crash Snapshot...".\n`, 'important'),
-      (e: Error) => this.out(`${e.message}\n`, 'important'));
+    this.listIndex?.startLater(500, () => { if (this.runtime?.state === 'stopped') this.sendEvent(new InvalidatedEvent(['variables'])); });
   }
 
   protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {

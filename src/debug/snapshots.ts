@@ -48,3 +48,35 @@ export async function saveSnapshot(rt: Runtime, file: string, stop: { reason: st
     throw new Error(`The snapshot was not saved: ${msg}`);
   }
 }
+
+type Stop = { reason: string; text?: string };
+
+/** A session's snapshots: where they go, the stop they record, and the save at a crash stop. */
+export class SessionSnapshots {
+  private onCrash = false;
+  private to?: { dir: string; id: string; extra: Partial<SnapshotMeta> };
+  private stop?: Stop;
+
+  configure(a: { snapshotOnCrash?: boolean; snapshotDir?: string; umid?: string; kernelArgs?: string[] }, id: string): void {
+    this.onCrash = !!a.snapshotOnCrash;
+    this.to = { dir: snapshotDir(a.snapshotDir), id, extra: { umid: a.umid, cmdline: a.kernelArgs?.join(' ') } };
+  }
+
+  /** The stop the user sees: what a snapshot saved now records. */
+  stopped(stop: Stop): void { this.stop = stop; }
+
+  /** "Save Crash Snapshot": to `file`, or a fresh name in the snapshot directory. */
+  save(rt: Runtime, file?: string): Promise<SavedSnapshot> {
+    const { to, stop } = this;
+    if (!to || !stop) return Promise.reject(new Error('Nothing to save: the kernel has not stopped yet.'));
+    return saveSnapshot(rt, file ?? path.join(to.dir, snapshotName(to.id)), stop, to.extra);
+  }
+
+  /** A Kernel panic / Oops / BUG stop with snapshotOnCrash: saved before anything else runs, said either way. */
+  async atCrash(rt: Runtime, say: (text: string) => void): Promise<void> {
+    if (!this.onCrash) return;
+    await this.save(rt).then(
+      (r) => say(`Crash snapshot saved: ${r.file} (${(r.bytes / 1048576).toFixed(0)} MB in ${(r.ms / 1000).toFixed(1)} s). Open it later with "UML: Open Crash Snapshot...".`),
+      (e: Error) => say(e.message));
+  }
+}

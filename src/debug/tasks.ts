@@ -47,7 +47,7 @@ export class TaskThreads {
    * resume; model: where the kernel keeps its running task, and what gdb's threads are.
    */
   constructor(private readonly mi: MiCommands, private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>,
-    private readonly model: Pick<KernelModel, 'currentTask' | 'cpuThreads'>, private readonly warn: (m: string) => void = () => undefined) {}
+    private readonly model: Pick<KernelModel, 'currentTask' | 'cpuThreads' | 'frozenRegisters'>, private readonly warn: (m: string) => void = () => undefined) {}
 
   /** The task running on (virtual) CPU 0: UML's cpu_tasks; x86's per-CPU current_task (SMP, then UP). */
   private async current(): Promise<bigint> {
@@ -108,12 +108,17 @@ export class TaskThreads {
       // running task's top frame before the first task's context goes in.
       this.topAtStop ??= await this.topFrame();
       const shift = this.mi.frameShift;
-      this.mi.frameShift = 0;  // the task's own frames, as gdb numbers them
-      await this.mi.taskEnter(t.addr);
+      if (this.model.frozenRegisters) {
+        // A core: the task's frames follow thread 1's own top frames, which are skipped.
+        this.mi.frameShift = await this.mi.taskView(t.addr);
+      } else {
+        this.mi.frameShift = 0;  // the task's own frames, as gdb numbers them
+        await this.mi.taskEnter(t.addr);
+      }
       try {
         return await fn();
       } finally {
-        await this.mi.taskLeave();
+        await (this.model.frozenRegisters ? this.mi.taskUnview() : this.mi.taskLeave());
         this.mi.frameShift = this.shiftKnown ? shift : await this.hiddenFrames();
         this.shiftKnown = true;
       }

@@ -167,8 +167,7 @@ export class Variables {
     // The memory inspector opens at what a pointer points to, or at an aggregate itself.
     let memoryReference = pointerTarget(v.type, v.value);
     if (!memoryReference && v.numchild > 0) memoryReference = /^(0x[0-9a-f]+)/i.exec(await this.mi.dataEvaluateExpression(`&(${expr})`, where).catch(() => ''))?.[1];
-    const shown = (views.time && /^(volatile\s+)?unsigned long$/.test(v.type) && expr.trim() === 'jiffies' ? await this.jiffies(v.value) : undefined)
-      ?? await this.kernelValue(expr, v.type, v.value, views, frameId)
+    const shown = await this.kernelValue(expr, v.type, v.value, views, frameId)
       ?? (CHAR_ARRAY.test(v.type) ? await this.mi.dataEvaluateExpression(expr, where).catch(() => undefined) : undefined) ?? v.value ?? '';
     return { result: shown, type: v.type, variablesReference: reference, memoryReference, ...this.paging(v.type, v.numchild) };
   }
@@ -309,14 +308,16 @@ export class Variables {
 
   /**
    * What a kernel type means, where gdb shows its parts: a counter as its number, a kuid_t as
-   * its number, a struct pid pointer with its pid, a ktime_t with seconds, a cpumask as its set
+   * its number, a struct pid pointer with its pid, a ktime_t with seconds, jiffies as the time since boot, a cpumask as its set
    * bits; undefined for other types (no gdb round trip for them).
    */
   private async kernelValue(expr: string, type: string, value: string | undefined, views: KernelDataViews, frameId?: number): Promise<string | undefined> {
     const where = maybeWhere(frameId);
     const aggregate = value === undefined || value === '{...}';
-    const time = views.time ? ktimeText(type, value) : undefined;
-    if (time) return time;
+    if (views.time) {
+      const time = ktimeText(type, value) ?? (expr.trim() === 'jiffies' && /^(volatile\s+)?unsigned long$/.test(type) ? await this.jiffies(value) : undefined);
+      if (time) return time;
+    }
     if (views.ids && isPidPointer(type) && value && !/^0x0+$/.test(value)) {
       const nr = await this.mi.dataEvaluateExpression(`(${expr})->numbers[0].nr`, where).catch(() => undefined);
       return nr === undefined ? undefined : `${value} {nr = ${nr}}`;
@@ -325,7 +326,7 @@ export class Variables {
     const path = (views.counters ? counterPath(type) : undefined) ?? (views.ids ? idPath(type) : undefined);
     if (path) return this.mi.dataEvaluateExpression(`(${expr})${path}`, where).catch(() => undefined);
     if (views.cpumasks && isCpumask(type)) {
-      const bits = await this.mi.dataEvaluateExpression(`(${expr}).bits`, maybeWhere(frameId)).catch(() => undefined);
+      const bits = await this.mi.dataEvaluateExpression(`(${expr}).bits`, where).catch(() => undefined);
       return bits === undefined ? undefined : `"${bitRanges(bits)}"`;
     }
     return undefined;

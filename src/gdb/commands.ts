@@ -58,6 +58,11 @@ export class MiCommands {
     return w ? `--thread ${w.thread} --frame ${w.frame + (w.thread === 1 ? this.frameShift : 0)} ` : '';
   }
 
+  /** An expression's type as gdb's whatis names it (typedefs kept: "struct list_head", "atomic_t"). */
+  async whatis(expr: string): Promise<string | undefined> {
+    return /type = (.*)/.exec(await this.consoleExec(`whatis ${expr}`).catch(() => ''))?.[1]?.trim();
+  }
+
   async gdbSet(variable: string, value: string): Promise<void> {
     await this.ch.send(`-gdb-set ${variable} ${value}`);
   }
@@ -221,6 +226,9 @@ export class MiCommands {
   async tasks(): Promise<KernelTask[]> { return parseTasks(await this.consoleExec('uml-tasks')); }
   async taskEnter(addr: bigint): Promise<void> { await this.consoleExec(`uml-task-enter ${hex(addr)}`); }
   async taskLeave(): Promise<void> { await this.consoleExec('uml-task-leave'); }
+  /** A core's task view (registers read-only): how many of thread 1's frames come before the task's. */
+  async taskView(addr: bigint): Promise<number> { return Number(/\d+/.exec(await this.consoleExec(`uml-task-view ${hex(addr)}`))?.[0] ?? 1); }
+  async taskUnview(): Promise<void> { await this.consoleExec('uml-task-unview'); }
   async modules(): Promise<KernelModule[]> { return parseModules(await this.consoleExec('uml-modules')); }
   /** The nodes of a list_head ('list') or hlist_head ('hlist') at `head`, checked as walked (kernelPython.ts). */
   async listWalk(kind: 'list' | 'hlist' | 'hnulls' | 'llist', head: bigint, max: number): Promise<ListWalk> { return parseListWalk(await this.consoleExec(`uml-list-walk ${kind} ${hex(head)} ${max}`)); }

@@ -5,10 +5,15 @@
 //   uml-task-enter ADDR  thread 1's registers become the task's saved context (UML: switch_buf;
 //                        x86_64 in QEMU: the inactive_task_frame at thread.sp);
 //   uml-task-leave       ...and back, exactly as they were (nothing changes in the guest)
+//   uml-task-view ADDR   the same for a core (a crash snapshot), whose registers cannot be set:
+//                        an unwinder makes the task's context the caller of thread 1's first
+//                        real frame; prints how many frames of thread 1 come before the task's
+//   uml-task-unview      ...and gone again
 //   uml-modules          every loaded module, uml-module-info EXPR one: name, base, sections
 // The data structure walkers are in kernelDataPython.ts.
 export const KERNEL_PY = String.raw`
 import gdb
+import gdb.unwinder
 
 _REGS = ['rbx', 'rsp', 'rbp', 'r12', 'r13', 'r14', 'r15', 'rip']
 _saved = None
@@ -137,6 +142,60 @@ class UmlTaskLeave(gdb.Command):
             gdb.execute('set $%s = 0x%x' % (r, v), to_string=True)
         _saved = None
 
+class _FrameId(object):
+    def __init__(self, sp, pc):
+        self.sp = sp
+        self.pc = pc
+
+class _TaskView(gdb.unwinder.Unwinder):
+    """A core's registers are read-only: the task's saved context is handed to gdb as what
+    thread 1's first non-inline frame unwinds to, so the task's own frames follow it."""
+    def __init__(self):
+        super(_TaskView, self).__init__('uml-task-view')
+        self.ctx = None
+        self.level = 0
+    def __call__(self, pf):
+        if self.ctx is None or pf.level() != self.level:
+            return None
+        # gdb stops a backtrace whose caller's stack is inner to its callee's: this frame's id
+        # is put just below the task's stack, which its frames (the callers) are outer to.
+        info = pf.create_unwind_info(_FrameId(gdb.Value(self.ctx[1] - 16).cast(gdb.lookup_type('unsigned long')), pf.read_register('rip')))
+        ulong = gdb.lookup_type('unsigned long')
+        for r, v in zip(_REGS, self.ctx):
+            info.add_saved_register(r, gdb.Value(v).cast(ulong))
+        return info
+
+_view = _TaskView()
+gdb.unwinder.register_unwinder(None, _view, replace=True)
+
+class UmlTaskView(gdb.Command):
+    def __init__(self):
+        super(UmlTaskView, self).__init__('uml-task-view', gdb.COMMAND_DATA)
+    def invoke(self, arg, from_tty):
+        t = gdb.parse_and_eval('(struct task_struct *) ' + arg)
+        ctx = _context(t)
+        if ctx[1] == 0 or ctx[7] == 0:
+            raise gdb.GdbError('no saved context: the task has not been switched out yet')
+        _view.ctx = None
+        gdb.invalidate_cached_frames()
+        _frame0()
+        f = gdb.newest_frame()
+        level = 0
+        while f is not None and f.type() == gdb.INLINE_FRAME:
+            f = f.older()
+            level += 1
+        _view.level = level
+        _view.ctx = ctx
+        gdb.invalidate_cached_frames()
+        gdb.write('%d\n' % (level + 1))
+
+class UmlTaskUnview(gdb.Command):
+    def __init__(self):
+        super(UmlTaskUnview, self).__init__('uml-task-unview', gdb.COMMAND_DATA)
+    def invoke(self, arg, from_tty):
+        _view.ctx = None
+        gdb.invalidate_cached_frames()
+
 def _names(t):
     return [f.name for f in t.strip_typedefs().fields()]
 
@@ -205,6 +264,8 @@ class UmlModules(gdb.Command):
 UmlTasks()
 UmlTaskEnter()
 UmlTaskLeave()
+UmlTaskView()
+UmlTaskUnview()
 UmlModuleInfo()
 UmlModules()
 `;

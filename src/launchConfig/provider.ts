@@ -105,8 +105,9 @@ export class UmlConfigurationProvider implements vscode.DebugConfigurationProvid
     if (!config.umlDir && umlDirSetting()) config.umlDir = umlDir();
     config.kernelData ??= kernelDataViews(folder);
     config[LIST_CHOICES] = listChoices();
-    config.snapshotOnCrash ??= snapshotSettings(folder).onCrash;
-    if (!config.snapshotDir && snapshotSettings(folder).dir) config.snapshotDir = snapshotSettings(folder).dir;
+    const snapshots = snapshotSettings(folder);
+    config.snapshotOnCrash ??= snapshots.onCrash;
+    if (!config.snapshotDir && snapshots.dir) config.snapshotDir = snapshots.dir;
     const key = takeF5Press();
     config[F5_MARKS] = [...(key !== undefined ? [{ name: 'f5-key', at: key }] : []), { name: 'resolve', at }];
     return config;

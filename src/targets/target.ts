@@ -38,6 +38,8 @@ export interface KernelModel {
   endingHooks: boolean;
   /** Module load and free are hooked: module symbols follow modules as they come and go. */
   moduleHooks: boolean;
+  /** gdb's registers cannot be set (a core): tasks' contexts are shown through an unwinder. */
+  frozenRegisters?: boolean;
 }
 
 /** What the runtime lends a target while it starts, runs and ends it. */

@@ -12,6 +12,10 @@ async function saveSnapshot(): Promise<void> {
     void vscode.window.showErrorMessage('Save Crash Snapshot works in a UML or QEMU debug session stopped at a breakpoint, a panic or a pause.');
     return;
   }
+  if (session.configuration.snapshot) {
+    void vscode.window.showInformationMessage(`This session is a crash snapshot already: ${session.configuration.snapshot as string}.`);
+    return;
+  }
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Saving a crash snapshot (the guest\'s memory)...', cancellable: true }, async (_p, token) => {
     try {
       const saved = await session.customRequest(SAVE_SNAPSHOT_REQUEST, {} satisfies SaveSnapshotArguments) as SaveSnapshotResponse;
@@ -40,8 +44,14 @@ async function openSnapshot(file?: vscode.Uri): Promise<void> {
   await vscode.debug.startDebugging(folder, { type: 'uml', request: 'launch', name: `Snapshot ${uri.fsPath.split('/').pop()}`, snapshot: uri.fsPath });
 }
 
+/** Set while the active debug session is a snapshot: the toolbar offers no save of what is saved. */
+const SNAPSHOT_CONTEXT = 'umlKernelDebug.inSnapshot';
+
 export function registerSnapshots(ctx: vscode.ExtensionContext): void {
+  const update = (s: vscode.DebugSession | undefined) =>
+    void vscode.commands.executeCommand('setContext', SNAPSHOT_CONTEXT, s?.type === 'uml' && !!s.configuration.snapshot);
   ctx.subscriptions.push(
+    vscode.debug.onDidChangeActiveDebugSession(update),
     vscode.commands.registerCommand('umlKernelDebug.saveSnapshot', saveSnapshot),
     vscode.commands.registerCommand('umlKernelDebug.openSnapshot', (file?: vscode.Uri) => openSnapshot(file)),
   );

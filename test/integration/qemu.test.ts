@@ -153,6 +153,10 @@ test('crash snapshot of a QEMU guest: saved at the sysrq panic (QEMU\'s own dump
     for (const f of ['panic', 'sysrq_handle_crash', '__handle_sysrq', 'write_sysrq_trigger']) assert.ok(names.includes(f), `${f} in ${JSON.stringify(names)}`);
     const threads = (await dc2.threadsRequest()).body.threads.map((t) => t.name);
     assert.ok(threads.some((t) => /^\[\d+\] sh \(running\)$/.test(t)), JSON.stringify(threads.slice(0, 5)));
+    const init = (await dc2.threadsRequest()).body.threads.find((t) => /^\[1\] init /.test(t.name))!;
+    const initStack = (await dc2.stackTraceRequest({ threadId: init.id, startFrame: 0, levels: 20 })).body.stackFrames.map((f) => f.name);
+    assert.ok((initStack.includes('schedule') || initStack.includes('__schedule')) && !initStack.includes('panic'), `init's own stack in the snapshot: ${JSON.stringify(initStack)}`);
+    assert.deepStrictEqual((await dc2.stackTraceRequest({ threadId: ev.body.threadId!, startFrame: 0, levels: 30 })).body.stackFrames.map((f) => f.name), names);
     const log = ((await dc2.customRequest('umlKernelLog', {})).body as { lines: string[] }).lines;
     assert.deepStrictEqual(log.slice(-10), live.log.slice(-10));
   } finally {

@@ -69,6 +69,15 @@ test('the snapshot opens as the stop it was: the sysrq chain, sh among the tasks
     const threads = (await dc.threadsRequest()).body.threads.map((t) => t.name);
     assert.ok(threads.some((t) => /^\[\d+\] sh \(running\)$/.test(t)), `sh is the running task: ${JSON.stringify(threads.slice(0, 5))}`);
     assert.ok(threads.some((t) => /^\[1\] init /.test(t)) && threads.some((t) => /^\[2\] kthreadd /.test(t)), JSON.stringify(threads));
+    // A task that was not running: its own stack, from its saved context (the core's registers stay).
+    const init = (await dc.threadsRequest()).body.threads.find((t) => /^\[1\] init /.test(t.name))!;
+    const initStack = await stackNames(dc, init.id);
+    assert.ok(initStack.includes('__schedule') || initStack.includes('schedule'), `init's stack: ${JSON.stringify(initStack)}`);
+    assert.ok(!initStack.includes('panic'), `init's own frames, not the running task's: ${JSON.stringify(initStack)}`);
+    const sched = (await dc.stackTraceRequest({ threadId: init.id, startFrame: 0, levels: 30 })).body.stackFrames.find((f) => f.name === '__schedule')!;
+    const prev = await dc.evaluateRequest({ expression: 'prev->pid', frameId: sched.id, context: 'watch' });
+    assert.strictEqual(prev.body.result, '1', 'a task frame\'s variables: __schedule\'s prev is init');
+    assert.deepStrictEqual(await stackNames(dc, ev.body.threadId!), names, 'the running task\'s stack as it was');
     const log = ((await dc.customRequest('umlKernelLog', {})).body as { lines: string[] }).lines;
     assert.deepStrictEqual(log.slice(-10), liveLog.slice(-10), 'the same kernel log tail as the live session');
     const frame = (await dc.stackTraceRequest({ threadId: ev.body.threadId!, startFrame: 0, levels: 1 })).body.stackFrames[0];

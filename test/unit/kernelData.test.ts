@@ -2,9 +2,9 @@
 // Python against the real kernel: test/integration/kernelData.test.ts).
 import { test } from 'node:test';
 import * as assert from 'assert';
-import { bitRanges, counterPath, globalHead, isCpumask, jiffiesText, listKindOf, listValue, storesPointers, idPath, isPidPointer, ktimeText, memberHead, pages, splitMember, structName, summaryFields } from '../../src/debug/kernelData';
+import { bitRanges, counterPath, globalHead, isCpumask, jiffiesText, listKindOf, listValue, storesPointers, idPath, isPidPointer, ktimeText, memberHead, pages, setBits, splitMember, structName, summaryFields } from '../../src/debug/kernelData';
 import { parseFields, parseListWalk } from '../../src/gdb/kernelDataPython';
-import { cpuExpr, cpuList, definesPerCpu, pointerTo } from '../../src/debug/perCpu';
+import { cpuExpr, definesPerCpu, pointerTo } from '../../src/debug/perCpu';
 
 test('list heads by type; containers by global name or by owner struct and member; nodes stay raw', () => {
   assert.strictEqual(listKindOf('struct list_head'), 'list');
@@ -80,8 +80,9 @@ test('per-CPU: the definition line, the CPUs, each CPU\'s copy', () => {
   assert.ok(!definesPerCpu('unsigned long process_counts;', 'process_counts'));
   assert.ok(!definesPerCpu('DEFINE_PER_CPU(int, process_counts_max);', 'process_counts'));
   assert.ok(!definesPerCpu('int x;\nDEFINE_PER_CPU(int, x);', 'x'), 'the definition is on the line gdb names');
-  assert.deepStrictEqual(cpuList('0-3,7'), [0, 1, 2, 3, 7]);
-  assert.deepStrictEqual(cpuList(''), []);
+  assert.deepStrictEqual(setBits('{143, 0}'), [0, 1, 2, 3, 7]);
+  assert.deepStrictEqual(setBits('{0}'), []);
+  assert.deepStrictEqual(setBits('{0, 1}'), [64]);
   assert.strictEqual(cpuExpr({ name: 'process_counts', type: 'unsigned long', smp: false, cpus: [0] }, 0), 'process_counts');
   assert.strictEqual(cpuExpr({ name: 'runqueues', type: 'struct rq', smp: true, cpus: [0, 1] }, 1), '(*(struct rq *) ((unsigned long) &runqueues + __per_cpu_offset[1]))');
   assert.strictEqual(pointerTo('struct vm_struct *[2]'), 'struct vm_struct * (*)[2]');

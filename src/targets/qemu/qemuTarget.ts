@@ -8,7 +8,7 @@ import { QemuPlan, withQemuConsole } from './plans';
 import { QemuProcess, checkRunningKernel, connect, usesKvm } from './process';
 
 // x86's current task is per-CPU (SMP: current_task plus the CPU's offset; UP: the variable itself).
-const X86_KERNEL: KernelModel = {
+export const X86_KERNEL: KernelModel = {
   currentTask: ['*(void **)((unsigned long)&current_task + __per_cpu_offset[0])', '(void *)current_task'],
   cpuThreads: true, endingHooks: false, moduleHooks: false,
 };

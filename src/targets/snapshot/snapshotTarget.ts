@@ -3,14 +3,15 @@
 // live stop (stack, variables, memory, disassembly, tasks, lx- commands); anything that would
 // run the kernel is refused with the reason.
 import type { KernelModel, Target, TargetHost } from '../target';
+import { X86_KERNEL } from '../qemu/qemuTarget';
+import { UML_KERNEL } from '../uml/umlTarget';
 import { SnapshotError } from './coreFile';
 import { SnapshotPlan } from './plans';
 
-const UML_SNAPSHOT: KernelModel = { currentTask: ['cpu_tasks[0].task'], cpuThreads: false, endingHooks: false, moduleHooks: false };
-const X86_SNAPSHOT: KernelModel = {
-  currentTask: ['*(void **)((unsigned long)&current_task + __per_cpu_offset[0])', '(void *)current_task'],
-  cpuThreads: true, endingHooks: false, moduleHooks: false,
-};
+// The live targets' kernels, minus what needs a running one; a core's registers are read-only.
+const FROZEN = { endingHooks: false, moduleHooks: false, frozenRegisters: true };
+const UML_SNAPSHOT: KernelModel = { ...UML_KERNEL, ...FROZEN };
+const X86_SNAPSHOT: KernelModel = { ...X86_KERNEL, ...FROZEN };
 
 export const SNAPSHOT_DOES_NOT_RUN = 'A crash snapshot does not run: it is the kernel as it was when saved. Start the kernel itself (F5) to run it.';
 

@@ -12,7 +12,7 @@ import { UmlPlan, CONSOLE_FDS, bindConsoleTty } from './plans';
 import { EarlyOutput } from './earlyOutput';
 import { NoDebugRun } from './noDebugRun';
 
-const UML_KERNEL: KernelModel = { currentTask: ['cpu_tasks[0].task'], cpuThreads: false, endingHooks: true, moduleHooks: true };
+export const UML_KERNEL: KernelModel = { currentTask: ['cpu_tasks[0].task'], cpuThreads: false, endingHooks: true, moduleHooks: true };
 
 export class UmlTarget implements Target {
   readonly kernel = UML_KERNEL;
