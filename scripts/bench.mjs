@@ -12,7 +12,7 @@
 //   stack, data breakpoints), kernel data (benchKernelData.mjs: a 1,000-entry list opened in
 //   Variables against raw gdb's lx-ps), crash snapshots (benchSnapshot.mjs: save at a panic and
 //   open again, against raw gdb's gcore and core-file), QEMU (benchQemu.mjs: launch -> stopped on the second target against
-//   raw gdb on QEMU's gdbstub), KUnit, Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
+//   raw gdb on QEMU's gdbstub), KUnit, KUnit coverage (benchCoverage.mjs: against kunit.py run with coverage_uml.config), Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
 //   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
 // Each over BENCH_RUNS runs (default 5); medians, ratios and targets are printed. Exit status is 0
@@ -399,6 +399,11 @@ try {
   console.log('');
   const { benchKunit } = await import('./benchKunit.mjs');
   await benchKunit();
+
+  // KUnit coverage: the coverage build, a run and its counts, against kunit.py run with coverage_uml.config.
+  console.log('');
+  const { benchCoverage } = await import('./benchCoverage.mjs');
+  await benchCoverage();
 
   // The Kconfig language server: index time, memory, edit -> diagnostics, hover.
   console.log('');

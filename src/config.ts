@@ -53,11 +53,12 @@ export function rootfsSettings(): { debianSuite: string; debianMirror: string } 
 }
 
 /** The Testing view's kunit.py options for a kernel tree. */
-export function kunitSettings(folder: vscode.WorkspaceFolder): { buildDir: string; kconfigAdd: string[]; kunitconfig: string[]; timeoutSec: number } {
+export function kunitSettings(folder: vscode.WorkspaceFolder): { buildDir: string; kconfigAdd: string[]; kunitconfig: string[]; coverageKunitconfig: string[]; timeoutSec: number } {
   return {
     buildDir: setting('kunit.buildDir', folder) || SETTING_DEFAULTS['kunit.buildDir'],  // empty counts as unset
     kconfigAdd: setting('kunit.kconfigAdd', folder),
     kunitconfig: setting('kunit.kunitconfig', folder),
+    coverageKunitconfig: setting('kunit.coverageKunitconfig', folder),
     timeoutSec: setting('kunit.timeout', folder),
   };
 }

@@ -13,6 +13,7 @@ export const SETTING_DEFAULTS = {
   /** Build options must be the same for Run and Debug (else each switch rebuilds): debug info on. */
   'kunit.kconfigAdd': ['CONFIG_DEBUG_KERNEL=y', 'CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y', 'CONFIG_GDB_SCRIPTS=y', 'CONFIG_FRAME_POINTER=y'],
   'kunit.kunitconfig': [] as string[],
+  'kunit.coverageKunitconfig': [] as string[],
   'kunit.timeout': 300,
   snapshotOnCrash: false,
   snapshotDir: '',

@@ -21,6 +21,11 @@ const UML_SIGNALS: Array<[string, string]> = [
   ['SIGTERM', 'UML ends its own helper processes with it on halt and panic (a panic stops at panic() instead)'],
 ];
 
+/** The `handle` lines UML needs under gdb (its own signals pass through unseen). */
+export function umlHandleCommands(): string[] {
+  return UML_SIGNALS.map(([sig]) => `handle ${sig} nostop noprint pass`);
+}
+
 /** gdb's `set args` line for the kernel: split on whitespace, unquoted, so none may contain any. */
 export function setArgsCommand(args: string[]): string {
   for (const a of args) {

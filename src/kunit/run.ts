@@ -16,6 +16,10 @@ export interface KunitOptions {
   kunitconfig?: string[];
   kconfigAdd?: string[];
   jobs?: number;
+  /** The coverage build's kunitconfig files (default: kunitconfig's). */
+  coverageKunitconfig?: string[];
+  /** make's own options for the build (--make_options: LLVM=1 for the coverage build). */
+  makeOptions?: string[];
   /** Seconds kunit.py allows the kernel (its --timeout). */
   timeoutSec?: number;
 }
@@ -31,7 +35,7 @@ const common = (o: KunitOptions) => ['--arch=um', `--build_dir=${o.buildDir ?? '
 const configArgs = (o: KunitOptions) => [...(o.kunitconfig ?? []).map((k) => `--kunitconfig=${k}`), ...(o.kconfigAdd ?? []).map((k) => `--kconfig_add=${k}`)];
 
 export function buildArgs(o: KunitOptions): string[] {
-  return [KUNIT_PY, 'build', ...common(o), `--jobs=${o.jobs ?? os.cpus().length}`, ...configArgs(o)];
+  return [KUNIT_PY, 'build', ...common(o), `--jobs=${o.jobs ?? os.cpus().length}`, ...configArgs(o), ...(o.makeOptions ?? []).map((m) => `--make_options=${m}`)];
 }
 
 export function execArgs(o: KunitOptions, glob: string | undefined, umid: string): string[] {
@@ -71,9 +75,9 @@ export interface RunResult { exitCode?: number; cancelled: boolean; output: stri
  * onLine as it arrives. A cancel ends the group and the guest's processes (by umid) and removes
  * its instance directory.
  */
-export async function runKunitPy(tree: string, args: string[], o: { onLine: (line: string) => void; signal?: AbortSignal; umid?: string; umlDir?: string }): Promise<RunResult> {
+export async function runKunitPy(tree: string, args: string[], o: { onLine: (line: string) => void; signal?: AbortSignal; umid?: string; umlDir?: string; env?: Record<string, string> }): Promise<RunResult> {
   kunitPyOf(tree);
-  const proc = execa('python3', args, { cwd: tree, detached: true, reject: false, buffer: false, stdin: 'ignore', all: true, env: { PYTHONUNBUFFERED: '1' } });
+  const proc = execa('python3', args, { cwd: tree, detached: true, reject: false, buffer: false, stdin: 'ignore', all: true, env: { PYTHONUNBUFFERED: '1', ...o.env } });
   let output = '';
   let rest = '';
   proc.all?.setEncoding('utf8');

@@ -1,11 +1,13 @@
 // KUnit in VS Code's Testing view, for each workspace folder that is a kernel tree with
-// tools/testing/kunit/kunit.py: discovery from the sources (refreshed on save), Run and Debug.
+// tools/testing/kunit/kunit.py: discovery from the sources (refreshed on save), Run, Run with
+// Coverage and Debug.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { KUNIT_PY, KunitOptions } from '../kunit/run';
 import { KunitItems } from './kunitItems';
 import { debugKunit, runKunit } from './kunitRun';
+import { loadDetailedCoverage, runKunitCoverage } from './kunitCoverage';
 import { kunitSettings } from '../config';
 
 function optionsFor(folder: vscode.WorkspaceFolder): KunitOptions {
@@ -24,6 +26,8 @@ function register(ctx: vscode.ExtensionContext, folder: vscode.WorkspaceFolder):
     await runKunit(ctrl, items, folder, optionsFor(folder), req, token);
     if (req.continuous) await runOnSave(req, token);
   }, true, undefined, true);
+  const coverage = ctrl.createRunProfile('Run with Coverage', vscode.TestRunProfileKind.Coverage, (req, token) => runKunitCoverage(ctrl, items, folder, optionsFor(folder), req, token), true);
+  coverage.loadDetailedCoverage = loadDetailedCoverage;
   ctrl.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (req, token) => debugKunit(ctrl, items, folder, optionsFor(folder), req, token), true);
   /** Continuous run: each save of a test file runs its suites (those of the request) again. */
   const runOnSave = (req: vscode.TestRunRequest, token: vscode.CancellationToken) => new Promise<void>((resolve) => {

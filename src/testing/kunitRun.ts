@@ -23,8 +23,8 @@ export function selectionOf(ctrl: vscode.TestController, req: vscode.TestRunRequ
 }
 
 /** kunit.py build as a task: progress in its terminal, errors in Problems. */
-export async function buildKunit(folder: vscode.WorkspaceFolder, o: KunitOptions, token: vscode.CancellationToken): Promise<string | undefined> {
-  const task = new vscode.Task({ type: 'uml', target: 'kunit' }, folder, 'kunit build', 'uml',
+export async function buildKunit(folder: vscode.WorkspaceFolder, o: KunitOptions, token: vscode.CancellationToken, name = 'kunit build'): Promise<string | undefined> {
+  const task = new vscode.Task({ type: 'uml', target: 'kunit' }, folder, name, 'uml',
     new vscode.ProcessExecution('python3', buildArgs(o), { cwd: o.tree }), ['$uml-gcc', '$uml-ld', '$uml-kconfig']);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, clear: true };
   const exec = await vscode.tasks.executeTask(task);
@@ -34,7 +34,7 @@ export async function buildKunit(folder: vscode.WorkspaceFolder, o: KunitOptions
       const d = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution === exec) { d.dispose(); resolve(e.exitCode); } });
     });
     if (token.isCancellationRequested) return 'Cancelled while building.';
-    return code === 0 ? undefined : `kunit.py build failed (exit ${code}): the compiler's errors are in the Problems view, the whole output in the "kunit build" terminal.`;
+    return code === 0 ? undefined : `kunit.py build failed (exit ${code}): the compiler's errors are in the Problems view, the whole output in the "${name}" terminal.`;
   } finally {
     cancel.dispose();
   }

@@ -2,16 +2,21 @@
 // (scripts/kunit-tree.sh): the Test Explorer lists lib/list-test.c's suites, "Run Tests in
 // Current File" runs them through kunit.py and marks them passed, and "Debug Test at Cursor"
 // inside list_test_list_init stops at a breakpoint there; Continue, and the case is passed.
+// "Run Tests with Coverage in Current File" builds the coverage kernel (its own build directory,
+// a small kunitconfig) and marks list-test.c's lines covered in the editor's gutter.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { REPO, processesNamed, waitUntil } from './harness.mjs';
 
 export const name = 'kunit';
-export const timeoutMs = 8 * 60 * 1000;
+export const timeoutMs = 30 * 60 * 1000;  // a coverage build from nothing is ~10 min (the integration spec usually left one)
 
 export function settings(ctx) {
   ctx.kunitTree = execFileSync('bash', [path.join(REPO, 'scripts', 'kunit-tree.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
-  return { 'debug.internalConsoleOptions': 'neverOpen', 'testing.openTesting': 'neverOpen' };
+  // The coverage kernel's own small kunitconfig, as the integration spec writes it.
+  fs.writeFileSync(path.join(ctx.kunitTree, 'ukd-coverage.kunitconfig'), 'CONFIG_KUNIT=y\nCONFIG_LIST_KUNIT_TEST=y\n');
+  return { 'debug.internalConsoleOptions': 'neverOpen', 'testing.openTesting': 'neverOpen', 'umlKernelDebug.kunit.coverageKunitconfig': ['ukd-coverage.kunitconfig'] };
 }
 
 export async function run(s, ctx) {
@@ -65,5 +70,16 @@ export async function run(s, ctx) {
       .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await rows()).slice(0, 5))}`); });
     await waitUntil('no gdb left', () => processesNamed('gdb').length === 0, 20000, 250);
     await s.shot('kunit-after-debug');
+  });
+
+  await s.step('Run Tests with Coverage in Current File: list-test.c\'s lines covered in the gutter', async () => {
+    await s.openFile('lib/list-test.c');
+    await s.palette('Test: Run Tests with Coverage in Current File');
+    const hit = page.locator('.monaco-editor .coverage-deco-gutter.coverage-deco-hit');
+    await waitUntil('covered lines in the editor\'s gutter', async () => (await hit.count()) > 5, 25 * 60000, 2000)
+      .catch(async (e) => { throw new Error(`${e.message}; notifications ${JSON.stringify(await s.notifications())}`); });
+    s.log(`covered lines in sight: ${await hit.count()}, uncovered: ${await page.locator('.monaco-editor .coverage-deco-gutter.coverage-deco-miss').count()}`);
+    await waitUntil('no kunit guest or gdb left', () => processesNamed('gdb').length === 0, 60000, 500);
+    await s.shot('kunit-coverage');
   });
 }
