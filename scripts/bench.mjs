@@ -12,7 +12,8 @@
 //   stack, data breakpoints), kernel data (benchKernelData.mjs: a 1,000-entry list opened in
 //   Variables against raw gdb's lx-ps), crash snapshots (benchSnapshot.mjs: save at a panic and
 //   open again, against raw gdb's gcore and core-file), QEMU (benchQemu.mjs: launch -> stopped on the second target against
-//   raw gdb on QEMU's gdbstub), KUnit, KUnit coverage (benchCoverage.mjs: against kunit.py run with coverage_uml.config), Kconfig, the loop stage (benchLoop.mjs: edit -> rebuild ->
+//   raw gdb on QEMU's gdbstub), KUnit, KUnit coverage (benchCoverage.mjs: against kunit.py run with coverage_uml.config), Kconfig (and
+//   kconfigOracle.mjs: its .config warnings against olddefconfig on 16 randconfig trees per kernel), the loop stage (benchLoop.mjs: edit -> rebuild ->
 //   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
 //
 // Each over BENCH_RUNS runs (default 5); medians, ratios and targets are printed. Exit status is 0
@@ -409,6 +410,17 @@ try {
   console.log('');
   const { benchKconfig } = await import('./benchKconfig.mjs');
   await benchKconfig();
+
+  // The Kconfig server against olddefconfig itself: 16 randconfig trees per kernel, seeds new each day.
+  console.log('');
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });  // the oracle reads out/
+  const { kconfigOracle } = await import('./kconfigOracle.mjs');
+  const first = (Math.floor(Date.now() / 86400000) % 5000) * 16 + 1000;
+  for (const version of ['6.1', '6.12']) {
+    const tree = execFileSync('bash', [join(root, 'scripts', 'kunit-tree.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+    const { wrong } = await kconfigOracle({ tree, version, seeds: 16, first, log: (l) => { if (/^kconfig oracle \d/.test(l.trim())) console.log(l.trim()); } });
+    for (const w of wrong) console.log(`  ${w}`);
+  }
 
   // The inner loop: edit, rebuild, stopped again, against raw make + raw gdb.
   console.log('');

@@ -12,6 +12,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KconfigIndex, indexKconfig, parseKconfig, umlVariables } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
+import { KconfigMacros, kconfigEnv } from './kconfig/macros';
+import { ShellProbes } from './kconfig/probes';
 import { KCONFIG_KEYWORDS, Diagnostic, DocKind, OutlineNode, allDefinedSymbols, docKindOf, enablePlan, outline, dotConfigCompletions, dotConfigDiagnostics, hoverText, kconfigDiagnostics, symbolAt } from './kconfig/lang';
 import { walkFilesSync } from './uml/treeWalk';
 import { KCONFIG_STATUS, KconfigInitOptions, KconfigStatusParams } from './shared/messages';
@@ -28,10 +30,53 @@ const toPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : 
 const toUri = (p: string) => pathToFileURL(p).toString();
 const rel = (uri: string) => path.relative(tree, toPath(uri));
 
+let probes: ShellProbes | undefined;
+let macros: KconfigMacros | undefined;
+
+/** The compiler conf would be run with: the build's CONFIG_CC_VERSION_TEXT, else gcc's own. */
+function ccVersionText(): string {
+  const known = built.get('CC_VERSION_TEXT');
+  if (known) return known;
+  try { return execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0]; } catch { return ''; }
+}
+
+/**
+ * Kconfig's macros over this tree's toolchain: $(cc-option,...) and the rest run for real in the
+ * background; each time the last answer comes, the macros are read again (a variable may wait
+ * on a probe) and the documents validated again.
+ */
+function loadMacros(): void {
+  if (!idx) return;
+  const env = kconfigEnv(tree, ccVersionText());
+  const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || '/tmp', '.cache'), 'uml-kernel-debug');
+  probes?.dispose();
+  const p = new ShellProbes(env, ShellProbes.cacheFileFor(cacheDir, tree, env), () => {
+    if (probes !== p) return;
+    macros = new KconfigMacros(env, p.answer, idx!.macros);
+    warmProbes();
+    if (!p.pending) { ev = new KconfigEval(idx!, built, built, macros); documents.all().forEach(validate); }
+  });
+  probes = p;
+  macros = new KconfigMacros(env, p.answer, idx.macros);
+  warmProbes();
+}
+
+/** Every expression with a macro expanded once: the probes they need start now, not at first use. */
+function warmProbes(): void {
+  for (const defs of idx?.symbols.values() ?? []) {
+    for (const d of defs) {
+      for (const e of [...d.depends, ...d.defaults.flatMap((x) => [x.value, x.cond ?? '']), ...d.prompts.map((x) => x.cond ?? ''), ...d.selects.map((x) => x.cond ?? '')]) {
+        if (e.includes('$(')) macros?.expand(e);
+      }
+    }
+  }
+}
+
 function loadConfig(): void {
   const file = path.join(buildDir || tree, '.config');
   built = fs.existsSync(file) ? parseDotConfig(fs.readFileSync(file, 'utf8')) : new Map();
-  ev = idx ? new KconfigEval(idx, built, built) : undefined;
+  if (idx && !macros) loadMacros();
+  ev = idx ? new KconfigEval(idx, built, built, macros) : undefined;
 }
 
 function ensureIndex(): KconfigIndex | undefined {
@@ -97,7 +142,7 @@ function safe<T>(what: string, fn: () => T, fallback: T): T {
 function dotConfigEval(doc: TextDocument, index: KconfigIndex): { ev: KconfigEval; full: boolean } {
   const own = parseDotConfig(doc.getText());
   const full = own.size > 500 || path.basename(toPath(doc.uri)) === '.config';
-  return { ev: new KconfigEval(index, full ? own : new Map([...built, ...own]), built), full };
+  return { ev: new KconfigEval(index, full ? own : new Map([...built, ...own]), built, macros), full };
 }
 
 function validate(doc: TextDocument): void {
@@ -233,4 +278,6 @@ connection.onDocumentLinks((p) => safe('links', () => {
 }, []));
 
 documents.listen(connection);
+connection.onShutdown(() => { probes?.dispose(); probes = undefined; });
+process.on('exit', () => probes?.dispose());
 connection.listen();

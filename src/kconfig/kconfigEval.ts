@@ -3,6 +3,7 @@
 // a .config capped by visibility, defaults, select (reverse dependencies) and imply, choices.
 // Each value comes with where it came from, for hover and diagnostics.
 import { KconfigEntry, KconfigIndex } from './kconfigParse';
+import type { KconfigMacros } from './macros';
 
 export type Tri = 0 | 1 | 2;   // n, m, y
 const TRI: Record<string, Tri> = { n: 0, m: 1, y: 2 };
@@ -44,16 +45,18 @@ export function parseDotConfig(text: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const line of text.split('\n')) {
     const set = /^CONFIG_(\w+)=(.*)$/.exec(line);
-    if (set) { m.set(set[1], set[2].replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1')); continue; }
+    // The map's order is that of each symbol's last line: in a choice, conf keeps the last =y.
+    if (set) { m.delete(set[1]); m.set(set[1], set[2].replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1')); continue; }
     const unset = /^# CONFIG_(\w+) is not set/.exec(line);
-    if (unset) m.set(unset[1], 'n');
+    if (unset) { m.delete(unset[1]); m.set(unset[1], 'n'); }
   }
   return m;
 }
 
 interface Rev { from: string; cond?: string; deps: string[] }
 
-export interface Value { value: string; origin: string }
+/** unknown: it depends on a toolchain probe not answered yet (then nothing is claimed of it). */
+export interface Value { value: string; origin: string; unknown?: boolean }
 
 export class KconfigEval {
   private cache = new Map<string, Value>();
@@ -62,13 +65,18 @@ export class KconfigEval {
   private selects = new Map<string, Rev[]>();
   private implies = new Map<string, Rev[]>();
   private choices = new Map<KconfigEntry, KconfigEntry[]>();
+  /** Per symbol being calculated: whether it met something not yet known. */
+  private taint: boolean[] = [];
+  private readonly userOrder = new Map<string, number>();
 
   /**
    * user: the .config (or fragment) being evaluated. toolchain: values of symbols whose defaults
    * ask the compiler ($(success,...), $(cc-option,...)): conf runs those; here a .config made on
    * this machine answers them (the build directory's).
    */
-  constructor(private readonly idx: KconfigIndex, private readonly user: Map<string, string>, private readonly toolchain: Map<string, string> = new Map()) {
+  /** macros: Kconfig's macros with their toolchain probes (macros.ts); without them, `toolchain` answers. */
+  constructor(private readonly idx: KconfigIndex, private readonly user: Map<string, string>, private readonly toolchain: Map<string, string> = new Map(), private readonly macros?: KconfigMacros) {
+    [...user.keys()].forEach((k, i) => this.userOrder.set(k, i));
     for (const defs of idx.symbols.values()) {
       for (const e of defs) {
         for (const s of e.selects) push(this.selects, s.value, { from: e.name, cond: s.cond, deps: e.depends });
@@ -81,23 +89,41 @@ export class KconfigEval {
   /** The symbol's value ('y'/'m'/'n' or the string/number) and where it came from. */
   value(name: string): Value {
     const hit = this.cache.get(name);
-    if (hit) return hit;
+    if (hit) { if (hit.unknown) this.tainted(); return hit; }
     if (this.busy.has(name)) return { value: 'n', origin: 'a dependency loop' };
     this.busy.add(name);
+    this.taint.push(false);
+    let v: Value | undefined;
     try {
-      const v = this.calc(name);
+      v = this.calc(name);
+      if (this.taint[this.taint.length - 1]) v = { ...v, unknown: true, origin: `${v.origin} (not known: it hangs on a toolchain probe, $(cc-option) and the like, that is still running or did not finish, so nothing is claimed of it)` };
       this.cache.set(name, v);
       return v;
     } finally {
+      this.taint.pop();
       this.busy.delete(name);
+      if (v?.unknown) this.tainted();
     }
   }
 
-  tri(e: string | undefined): Tri {
+  private tainted(): void { if (this.taint.length) this.taint[this.taint.length - 1] = true; }
+
+  /** An expression with its macros expanded ($(cc-option,...) -> y or n): '' and tainted while unknown. */
+  private expanded(e: string): string {
+    if (!this.macros || !e.includes('$(')) return e;
+    const x = this.macros.expand(e);
+    if (x === undefined) { this.tainted(); return ''; }
+    return x;
+  }
+
+  /** asValue: a default's value, where `m` is m itself; in a condition `m` means `m && MODULES` (conf's menu_check_dep). */
+  tri(e: string | undefined, asValue = false): Tri {
     if (!e) return 2;
+    e = this.expanded(e);
+    if (!e.trim()) return 0;
     let x = this.exprs.get(e);
     if (!x) { x = parseExpr(e); this.exprs.set(e, x); }
-    return this.evalTri(x);
+    return this.evalTri(x, asValue);
   }
 
   /** Prompt visibility: the best prompt condition with the definition's dependencies. */
@@ -133,7 +159,7 @@ export class KconfigEval {
   private calc(name: string): Value {
     const defs = this.idx.symbols.get(name);
     if (!defs) return { value: 'n', origin: 'not defined in Kconfig' };
-    if (defs.some((d) => d.defaults.some((x) => x.value.includes('$(') || x.cond?.includes('$(')))) {
+    if (!this.macros && defs.some((d) => d.defaults.some((x) => x.value.includes('$(') || x.cond?.includes('$(')))) {
       const known = this.toolchain.get(name);
       if (known !== undefined) return { value: known, origin: 'from the toolchain (as the build directory\'s .config records it)' };
     }
@@ -142,15 +168,22 @@ export class KconfigEval {
     const user = this.user.get(name);
     const choiceEntry = defs.find((d) => d.choice)?.choice;
     if (type === 'bool' || type === 'tristate') {
-      if (choiceEntry) return this.choiceValue(name, choiceEntry);
+      // A choice at y picks one member; a tristate choice at m (6.1) lets each member be m or n,
+      // each then a tristate of its own visible as far as the choice.
+      let memberVis = vis;
+      if (choiceEntry) {
+        const mode = this.choiceMode(choiceEntry);
+        if (mode !== 1) return this.choiceValue(name, choiceEntry);
+        memberVis = Math.min(vis, 1) as Tri;
+      }
       let val: Tri = 0;
       let origin = 'no default applies';
-      if (vis > 0 && user !== undefined && user in TRI) {
-        val = Math.min(TRI[user], vis) as Tri;
+      if (memberVis > 0 && user !== undefined && user in TRI) {
+        val = Math.min(TRI[user], memberVis) as Tri;
         origin = 'assigned in .config';
       } else {
         const def = this.firstDefault(defs);
-        if (def) { val = Math.min(this.tri(def.d.value), def.visible) as Tri; origin = `default in ${def.at}`; }
+        if (def) { val = Math.min(this.tri(def.d.value, true), def.visible) as Tri; origin = `default in ${def.at}`; }
         const imp = this.revDep(this.implies.get(name));
         if (imp.t > 0) {
           const v = Math.min(Math.max(val, imp.t), this.dirDep(name)) as Tri;
@@ -164,15 +197,32 @@ export class KconfigEval {
       if (val === 1 && (type === 'bool' || name === 'MODULES' || this.modules() === 0)) val = 2;
       return { value: triName(val), origin };
     }
-    // string, int, hex: the user's value when visible, else the first default that applies.
-    if (vis > 0 && user !== undefined) return { value: user, origin: 'assigned in .config' };
+    // string, int, hex: the user's value when visible (an int or hex outside its range is not
+    // read: conf drops it), else the first default that applies, held to the range.
+    const range = type === 'int' || type === 'hex' ? this.range(defs) : undefined;
+    const inRange = (v: string) => !range || (num(v) !== undefined && num(v)! >= range[0] && num(v)! <= range[1]);
+    if (vis > 0 && user !== undefined && inRange(user)) return { value: user, origin: 'assigned in .config' };
     const def = this.firstDefault(defs);
     if (def && this.dirDep(name) > 0) {
-      const x = parseExpr(def.d.value);
-      const v = x.op === 'sym' && this.idx.symbols.has(x.name) ? this.value(x.name).value : x.op === 'const' ? x.value : def.d.value;
-      return { value: v, origin: `default in ${def.at}` };
+      const x = parseExpr(this.expanded(def.d.value));
+      let v = (x.op === 'sym' && this.idx.symbols.has(x.name) ? this.value(x.name).value : x.op === 'const' ? x.value : def.d.value).replace(/^"(.*)"$/, '$1');
+      const n = num(v);
+      if (range && n !== undefined && !inRange(v)) v = format(n < range[0] ? range[0] : range[1], type!);
+      return { value: v, origin: `default in ${def.at}${user !== undefined && !inRange(user) ? ` (${user} is outside its range ${format(range![0], type!)}-${format(range![1], type!)})` : ''}` };
     }
     return { value: '', origin: 'no default applies' };
+  }
+
+  /** The first range whose condition and dependencies hold, its bounds as numbers (conf's sym_get_range_prop). */
+  private range(defs: KconfigEntry[]): [bigint, bigint] | undefined {
+    for (const e of defs) {
+      for (const r of e.ranges) {
+        if (Math.min(this.tri(r.cond), this.deps(e)) === 0) continue;
+        const [lo, hi] = r.value.trim().split(/\s+/).map((b) => num(this.idx.symbols.has(b) ? this.value(b).value : b));
+        return lo === undefined || hi === undefined ? undefined : [lo, hi];
+      }
+    }
+    return undefined;
   }
 
   private firstDefault(defs: KconfigEntry[]): { d: { value: string; cond?: string }; visible: Tri; at: string } | undefined {
@@ -185,25 +235,40 @@ export class KconfigEval {
     return undefined;
   }
 
+  /**
+   * The choice's own value (conf reads it as the OR of its members' values in the .config, else
+   * y): y picks one member, m (a tristate choice, 6.1) leaves each member m or n, n none.
+   */
+  private choiceMode(choice: KconfigEntry): Tri {
+    const vis = choice.prompts.reduce<Tri>((t, p) => Math.max(t, Math.min(this.tri(p.cond), this.deps(choice))) as Tri, 0);
+    const members = this.choices.get(choice) ?? [];
+    const read = members.map((m) => this.user.get(m.name)).filter((v): v is string => v === 'm' || v === 'y');
+    let mode = Math.min(read.length ? Math.max(...read.map((v) => TRI[v])) : 2, vis) as Tri;
+    if (mode === 1 && (members.some((m) => this.typeOf(m.name) !== 'tristate') || this.modules() === 0)) mode = 2;
+    return mode;
+  }
+
   private choiceValue(name: string, choice: KconfigEntry): Value {
     const members = this.choices.get(choice) ?? [];
     const visible = (m: KconfigEntry) => this.visibility(m.name) > 0;
     const choiceVis = choice.prompts.reduce<Tri>((t, p) => Math.max(t, Math.min(this.tri(p.cond), this.deps(choice))) as Tri, 0);
     if (choiceVis === 0 && !choice.defaults.length) return { value: 'n', origin: 'its choice is not visible' };
-    const chosen = members.find((m) => visible(m) && this.user.get(m.name) === 'y')
+    // conf keeps the member set =y last in the .config, if it is visible.
+    const last = members.filter((m) => this.user.get(m.name) === 'y').sort((a, b) => this.userOrder.get(b.name)! - this.userOrder.get(a.name)!)[0];
+    const chosen = (last && visible(last) ? last : undefined)
       ?? (() => { const d = this.firstDefault([choice]); return d ? members.find((m) => m.name === d.d.value && visible(m)) : undefined; })()
       ?? members.find(visible);
     if (choiceVis === 0) return { value: 'n', origin: 'its choice is not visible' };
     return chosen?.name === name ? { value: 'y', origin: this.user.get(name) === 'y' ? 'assigned in .config (its choice)' : 'the choice\'s default' } : { value: 'n', origin: `another choice is selected (${chosen?.name ?? 'none'})` };
   }
 
-  private evalTri(x: Expr): Tri {
+  private evalTri(x: Expr, asValue = false): Tri {
     switch (x.op) {
-      case 'const': return x.value in TRI ? (x.value === 'm' ? (Math.min(1, this.modules() ? 1 : 0) as Tri) : TRI[x.value]) : 0;
+      case 'const': return x.value in TRI ? (x.value === 'm' && !asValue ? (Math.min(1, this.modules() ? 1 : 0) as Tri) : TRI[x.value]) : 0;
       case 'sym': return this.idx.symbols.has(x.name) && ['bool', 'tristate'].includes(this.typeOf(x.name) ?? '') ? this.symTri(x.name) : 0;
-      case '!': return (2 - this.evalTri(x.a)) as Tri;
-      case '&&': return Math.min(this.evalTri(x.a), this.evalTri(x.b)) as Tri;
-      case '||': return Math.max(this.evalTri(x.a), this.evalTri(x.b)) as Tri;
+      case '!': return (2 - this.evalTri(x.a, asValue)) as Tri;
+      case '&&': return Math.min(this.evalTri(x.a, asValue), this.evalTri(x.b, asValue)) as Tri;
+      case '||': return Math.max(this.evalTri(x.a, asValue), this.evalTri(x.b, asValue)) as Tri;
       default: {
         const [a, b] = [this.str(x.a), this.str(x.b)];
         const na = Number(a); const nb = Number(b);
@@ -220,6 +285,16 @@ export class KconfigEval {
     return triName(this.evalTri(x));
   }
 }
+
+/** An int or hex value as a number (hex with or without 0x, as conf reads it); undefined if neither. */
+function num(v: string): bigint | undefined {
+  const t = v.trim();
+  if (/^-?\d+$/.test(t)) return BigInt(t);
+  if (/^(0x)?[0-9a-f]+$/i.test(t)) return BigInt(t.startsWith('0x') || t.startsWith('0X') ? t : `0x${t}`);
+  return undefined;
+}
+
+const format = (n: bigint, type: string) => (type === 'hex' ? `0x${n.toString(16)}` : n.toString());
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);

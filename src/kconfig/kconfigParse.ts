@@ -33,7 +33,7 @@ export interface KconfigFile {
   entries: KconfigEntry[];
   /** Each source statement with the dependencies around it (an enclosing if or menu): the sourced file's entries inherit them. */
   sources: Array<{ path: string; line: number; kind: string; deps: string[] }>;
-  macros: Array<{ name: string; value: string; line: number }>;
+  macros: Array<{ name: string; op: string; value: string; line: number }>;
   problems: KconfigProblem[];
 }
 
@@ -104,7 +104,7 @@ export function parseKconfig(text: string, file: string, outer: string[] = []): 
     const problem = (message: string) => out.problems.push({ file, line: lineNo, message });
     const macro = /^([\w-]+)\s*(:=|\+=|=)\s*(.*)$/.exec(body);
     if (macro && !/^(config|menuconfig|choice|if|source|rsource|osource|orsource|depends|default|select|imply|range|prompt|comment|menu|mainmenu|visible)$/.test(macro[1])) {
-      out.macros.push({ name: macro[1], value: macro[3], line: lineNo });   // a variable (scripts/Kconfig.include)
+      out.macros.push({ name: macro[1], op: macro[2], value: macro[3], line: lineNo });   // a variable (scripts/Kconfig.include)
       continue;
     }
     if (body.startsWith('$(')) continue;   // a macro call at top level, e.g. $(error-if,...)
@@ -192,6 +192,8 @@ export interface KconfigIndex {
   /** The dependencies each file inherits from the source statement that read it. */
   outer: Map<string, string[]>;
   problems: KconfigProblem[];
+  /** Macro variable definitions in the order conf reads them (macros.ts). */
+  macros: Array<{ name: string; op: string; value: string }>;
 }
 
 /** The variables source paths use, for an architecture (UML: SRCARCH um, HEADER_ARCH x86). */
@@ -201,7 +203,7 @@ export function umlVariables(tree: string): Record<string, string> {
 
 /** Indexes a tree from its top-level Kconfig, following every source statement. */
 export function indexKconfig(tree: string, vars: Record<string, string> = umlVariables(tree)): KconfigIndex {
-  const idx: KconfigIndex = { symbols: new Map(), files: [], outer: new Map(), problems: [] };
+  const idx: KconfigIndex = { symbols: new Map(), files: [], outer: new Map(), problems: [], macros: [] };
   const expand = (p: string) => p.replace(/\$\((\w+)\)/g, (m, v) => vars[v] ?? m);
   const seen = new Set<string>();
   const visit = (rel: string, deps: string[]) => {
@@ -215,8 +217,9 @@ export function indexKconfig(tree: string, vars: Record<string, string> = umlVar
     idx.problems.push(...f.problems);
     // Entries and the files sourced between them in line order, as conf reads them: the order
     // of a symbol's definitions decides which default applies first.
-    const items = [...f.entries.map((e) => ({ line: e.line, e })), ...f.sources.map((s) => ({ line: s.line, s }))].sort((x, y) => x.line - y.line);
+    const items = [...f.entries.map((e) => ({ line: e.line, e })), ...f.sources.map((s) => ({ line: s.line, s })), ...f.macros.map((m) => ({ line: m.line, m }))].sort((x, y) => x.line - y.line);
     for (const item of items) {
+      if ('m' in item) { idx.macros.push({ name: item.m.name, op: item.m.op, value: item.m.value }); continue; }
       if ('e' in item) {
         const e = item.e;
         if (!e.name) continue;

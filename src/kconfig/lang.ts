@@ -105,6 +105,7 @@ export function dotConfigDiagnostics(text: string, idx: KconfigIndex, ev: Kconfi
     const want = m[2] === undefined ? 'n' : m[2].replace(/^"(.*)"$/, '$1');
     const got = ev.value(name);
     if (got.value === want || (want === 'n' && got.value === '')) return;
+    if (got.unknown) return;  // it hangs on a toolchain probe still running: nothing is claimed
     const why = unmet(ev, defs);
     const promptless = !defs.some((d) => d.prompts.length);
     const umlOnly = why.some((w) => /!UML\b|\bHAS_IOMEM\b|\bPCI\b/.test(w));

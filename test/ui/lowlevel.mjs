@@ -133,7 +133,8 @@ export async function run(s, ctx) {
       const box = await list.boundingBox();
       await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
       for (let turn = 0; turn < 60; turn++) {
-        const i = (await s.texts(pane)).findIndex((t) => re.test(t));
+        // DOM order, as nth() counts (texts() gives list order).
+        const i = await page.locator(pane).evaluateAll((els, src) => els.findIndex((e) => new RegExp(src).test((e.getAttribute('aria-label') || e.textContent || '').trim())), re.source);
         if (i >= 0) return page.locator(pane).nth(i);
         await page.mouse.wheel(0, box.height / 3);
         await sleep(150);

@@ -247,8 +247,13 @@ export class Workbench {
     return this.page.$$eval('.terminal-tabs-entry, .single-terminal-tab', (els) => els.map((e) => e.textContent.trim()).filter(Boolean)).catch(() => []);
   }
 
+  /**
+   * The elements' labels; list rows in their list order (data-index): a monaco list reuses its
+   * row elements, so while it draws (a stack that grows, a scroll) DOM order is not row order.
+   */
   async texts(sel) {
-    return this.page.$$eval(sel, (els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim())).catch(() => []);
+    return this.page.$$eval(sel, (els) => els.map((e, n) => [e.hasAttribute('data-index') ? Number(e.getAttribute('data-index')) : n, (e.getAttribute('aria-label') || e.textContent || '').trim()])
+      .sort((a, b) => a[0] - b[0]).map(([, t]) => t)).catch(() => []);
   }
 
   paneRows(paneTitle) { return `.pane:has(.pane-header[aria-label*="${paneTitle}"]) .monaco-list-row`; }

@@ -5,12 +5,13 @@ import * as assert from 'assert';
 import { KconfigIndex, parseKconfig } from '../../src/kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig, parseExpr } from '../../src/kconfig/kconfigEval';
 import { enablePlan } from '../../src/kconfig/lang';
+import { KconfigMacros } from '../../src/kconfig/macros';
 
 function index(text: string): KconfigIndex {
   const f = parseKconfig(text, 'Kconfig');
   const symbols = new Map<string, typeof f.entries>();
   for (const e of f.entries) if (e.name) symbols.set(e.name, [...(symbols.get(e.name) ?? []), e]);
-  return { symbols, files: ['Kconfig'], outer: new Map(), problems: f.problems };
+  return { symbols, files: ['Kconfig'], outer: new Map(), problems: f.problems, macros: f.macros };
 }
 
 const TREE = `config MODULES
@@ -91,4 +92,62 @@ test('enable with dependencies: the off, promptable symbols an option depends on
   const tree = `config PROC_FS\n\tbool "proc"\nconfig NET\n\tbool "net"\n\tdepends on !NO_NET\nconfig NO_NET\n\tbool "no net"\nconfig HIDDEN\n\tbool\nconfig MCONSOLE\n\tbool "mconsole"\n\tdepends on PROC_FS && NET && (HIDDEN || PROC_FS) && !NO_NET\n`;
   const ev = new KconfigEval(index(tree), parseDotConfig('# CONFIG_PROC_FS is not set\n# CONFIG_NET is not set\n'));
   assert.deepStrictEqual(enablePlan(index(tree), ev, 'MCONSOLE'), ['PROC_FS', 'NET', 'MCONSOLE']);
+});
+
+const CONF_RULES = `config MODULES
+	bool "modules"
+config GOV
+	tristate
+	default m
+config R
+	tristate "R"
+choice
+	prompt "enum"
+	depends on R
+	default ENUM_A
+config ENUM_A
+	tristate "a"
+config ENUM_B
+	tristate "b"
+endchoice
+choice
+	prompt "impl"
+	default IMPL_A
+config IMPL_A
+	bool "a"
+config IMPL_B
+	bool "b"
+endchoice
+config ORDER
+	int "order"
+	default 2
+	range 2 10
+config PROBED
+	bool "probed"
+	depends on $(cc-option,-fsanitize=shift)
+`;
+
+test('as conf does it: `default m` is m (y without modules); a choice keeps its last =y; a tristate choice at m leaves members m; out of range is dropped', () => {
+  const idx = index(CONF_RULES);
+  const noModules = new KconfigEval(idx, parseDotConfig('# CONFIG_MODULES is not set\nCONFIG_GOV=y\n'));
+  assert.strictEqual(noModules.value('GOV').value, 'y', 'default m without modules is y, not n');
+  const ev = new KconfigEval(idx, parseDotConfig('CONFIG_MODULES=y\nCONFIG_R=y\nCONFIG_ENUM_A=m\nCONFIG_IMPL_A=y\n# CONFIG_IMPL_B is not set\nCONFIG_ORDER=1\nCONFIG_IMPL_B=y\n'));
+  assert.strictEqual(ev.value('GOV').value, 'm');
+  assert.deepStrictEqual([ev.value('ENUM_A').value, ev.value('ENUM_B').value], ['m', 'n'], 'the choice is m: its members each m or n');
+  assert.deepStrictEqual([ev.value('IMPL_A').value, ev.value('IMPL_B').value], ['n', 'y'], 'the =y read last wins');
+  assert.strictEqual(ev.value('ORDER').value, '2');
+  assert.match(ev.value('ORDER').origin, /1 is outside its range 2-10/);
+});
+
+test('a dependency on a toolchain probe: unknown (nothing claimed) until answered, then its answer', () => {
+  const idx = index(CONF_RULES);
+  const defs = [{ name: 'success', op: '=', value: '$(shell,{ $(1); } >/dev/null 2>&1 && echo "y" || echo "n")' }, { name: 'cc-option', op: '=', value: '$(success,$(CC) $(1))' }];
+  const answers = new Map<string, string>();
+  const user = parseDotConfig('CONFIG_PROBED=y\n');
+  const pending = new KconfigEval(idx, user, new Map(), new KconfigMacros({ CC: 'gcc' }, (c) => answers.get(c), defs));
+  assert.strictEqual(pending.value('PROBED').unknown, true);
+  assert.match(pending.value('PROBED').origin, /toolchain probe/);
+  answers.set('{ gcc -fsanitize=shift; } >/dev/null 2>&1 && echo "y" || echo "n"', 'y\n');
+  const known = new KconfigEval(idx, user, new Map(), new KconfigMacros({ CC: 'gcc' }, (c) => answers.get(c), defs));
+  assert.deepStrictEqual(known.value('PROBED'), { value: 'y', origin: 'assigned in .config' });
 });

@@ -70,7 +70,7 @@ test('blocks pass their dependencies to what they hold; continuation lines join;
   const inIf = parseKconfig('if BLK_DEV_INITRD\nsource "usr/Kconfig"\nendif\n', 'init/Kconfig').sources[0];
   assert.deepStrictEqual(inIf.deps, ['BLK_DEV_INITRD'], 'a sourced file inherits the if around the source statement');
   assert.deepStrictEqual(parseKconfig('config RD_XZ\n\tbool\n', 'usr/Kconfig', ['BLK_DEV_INITRD']).entries[0].depends, ['BLK_DEV_INITRD']);
-  assert.deepStrictEqual(f.macros, [{ name: 'macro', value: 'value', line: 2 }]);
+  assert.deepStrictEqual(f.macros, [{ name: 'macro', op: ':=', value: 'value', line: 2 }]);
 });
 
 test('problems: unbalanced blocks, unknown keywords, attributes outside an entry', () => {
