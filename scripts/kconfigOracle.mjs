@@ -24,7 +24,7 @@ const MUTATIONS = 20;
 export async function kconfigOracle({ tree, version, seeds: nSeeds = 4, first = 1, outDir = new URL('../out', import.meta.url).pathname, log = console.log }) {
   const lib = resolve(outDir, 'src/kconfig');
   const require = createRequire(import.meta.url);
-  const { indexKconfig } = require(join(lib, 'kconfigParse.js'));
+  const { indexKconfig, macroExpressions } = require(join(lib, 'kconfigParse.js'));
   const { KconfigEval, parseDotConfig } = require(join(lib, 'kconfigEval.js'));
   const { dotConfigDiagnostics } = require(join(lib, 'lang.js'));
   // Toolchain macros ($(cc-option,...) run for real) where this build of the server has them.
@@ -59,9 +59,7 @@ export async function kconfigOracle({ tree, version, seeds: nSeeds = 4, first = 
     probes = new ShellProbes(env, join(tmp, 'probes.json'));
     for (;;) {
       const m = new KconfigMacros(env, probes.answer, idx.macros);
-      for (const defs of idx.symbols.values()) for (const d of defs) {
-        for (const e of [...d.depends, ...d.defaults.flatMap((x) => [x.value, x.cond ?? '']), ...d.prompts.map((x) => x.cond ?? ''), ...d.selects.map((x) => x.cond ?? '')]) if (e.includes('$(')) m.expand(e);
-      }
+      for (const e of macroExpressions(idx)) m.expand(e);
       if (!probes.pending) return m;
       await probes.settled();
     }

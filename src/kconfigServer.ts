@@ -10,7 +10,7 @@ import {
   createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, MarkupKind, DiagnosticSeverity, CompletionItemKind, SymbolKind, DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KconfigIndex, indexKconfig, parseKconfig, umlVariables } from './kconfig/kconfigParse';
+import { KconfigIndex, indexKconfig, macroExpressions, parseKconfig, umlVariables } from './kconfig/kconfigParse';
 import { KconfigEval, parseDotConfig } from './kconfig/kconfigEval';
 import { KconfigMacros, kconfigEnv } from './kconfig/macros';
 import { ShellProbes } from './kconfig/probes';
@@ -63,13 +63,7 @@ function loadMacros(): void {
 
 /** Every expression with a macro expanded once: the probes they need start now, not at first use. */
 function warmProbes(): void {
-  for (const defs of idx?.symbols.values() ?? []) {
-    for (const d of defs) {
-      for (const e of [...d.depends, ...d.defaults.flatMap((x) => [x.value, x.cond ?? '']), ...d.prompts.map((x) => x.cond ?? ''), ...d.selects.map((x) => x.cond ?? '')]) {
-        if (e.includes('$(')) macros?.expand(e);
-      }
-    }
-  }
+  if (idx) for (const e of macroExpressions(idx)) macros?.expand(e);
 }
 
 function loadConfig(): void {

@@ -196,6 +196,19 @@ export interface KconfigIndex {
   macros: Array<{ name: string; op: string; value: string }>;
 }
 
+/** Every expression of the index that calls a macro ($(cc-option,...)): what conf expands. */
+export function macroExpressions(idx: KconfigIndex): string[] {
+  const out: string[] = [];
+  for (const defs of idx.symbols.values()) {
+    for (const d of defs) {
+      for (const e of [...d.depends, ...d.defaults.flatMap((x) => [x.value, x.cond ?? '']), ...d.prompts.map((x) => x.cond ?? ''), ...d.selects.map((x) => x.cond ?? '')]) {
+        if (e.includes('$(')) out.push(e);
+      }
+    }
+  }
+  return out;
+}
+
 /** The variables source paths use, for an architecture (UML: SRCARCH um, HEADER_ARCH x86). */
 export function umlVariables(tree: string): Record<string, string> {
   return { srctree: tree, SRCARCH: 'um', ARCH: 'um', HEADER_ARCH: 'x86', SUBARCH: 'x86' };

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { execa } from 'execa';
 import { umlHandleCommands } from '../gdb/gdbinit';
 import { killInstance } from '../uml/host';
+import { walkFilesSync } from '../uml/treeWalk';
 import { CoverageRoute, FileCoverage, ROUTE_TEXT, coverageOptions, coverageRouteOf, gcdaGdbArgs, ignoreRegexFor, kunitKernelArgs, parseLcov, within } from './coverage';
 import { KunitOptions, execArgs, runKunitPy } from './run';
 
@@ -67,15 +68,7 @@ export function coverageDir(o: KunitOptions): string {
 
 /** Counts of earlier runs add up in place: gone before a run. */
 export function resetCounts(o: KunitOptions): void {
-  const dir = coverageDir(o);
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(gcda|profraw|profdata)$/.test(e.name) || e.name === 'coverage.info') fs.rmSync(p, { force: true });
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
+  walkFilesSync(coverageDir(o), (p, name) => { if (/\.(gcda|profraw|profdata)$/.test(name) || name === 'coverage.info') fs.rmSync(p, { force: true }); });
 }
 
 /**
@@ -138,8 +131,9 @@ export async function collectCoverage(o: KunitOptions, route: CoverageRoute, dir
     fs.writeFileSync(gcov, '#!/bin/sh\nexec llvm-cov gcov "$@"\n', { mode: 0o755 });  // lcov runs its --gcov-tool with gcov's arguments
     const found = dirs.filter((d) => fs.existsSync(path.join(dir, d)));
     if (!found.length) throw new Error(`No coverage data for ${dirs.join(', ')}: the coverage build has no objects there.`);
-    const counted = (d: string): boolean => fs.readdirSync(d, { withFileTypes: true }).some((e) => (e.isDirectory() ? counted(path.join(d, e.name)) : e.name.endsWith('.gcda')));
-    if (!found.some((d) => counted(path.join(dir, d)))) throw new Error(`The coverage kernel wrote no .gcda files under ${found.join(', ')}: it did not exit normally (a crash or a timeout writes none).`);
+    let counts = 0;
+    for (const d of found) walkFilesSync(path.join(dir, d), (_p, name) => { if (name.endsWith('.gcda')) counts++; }, { stop: () => counts > 0 });
+    if (!counts) throw new Error(`The coverage kernel wrote no .gcda files under ${found.join(', ')}: it did not exit normally (a crash or a timeout writes none).`);
     await tool('lcov', ['--capture', '--quiet', '--gcov-tool', gcov, '--base-directory', dir, ...found.flatMap((d) => ['--directory', path.join(dir, d)]), '--output-file', lcovFile], dir, signal);
   }
   return { files: parseLcov(fs.readFileSync(lcovFile, 'utf8'), dir), lcovFile };

@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { FileCoverage as Counts, coverageDirs, coverageOptions } from '../kunit/coverage';
 import { collectCoverage, coverageHost, resetCounts, runCovered } from '../kunit/coverageRun';
 import { KunitOptions, globsFor } from '../kunit/run';
-import { KunitItems, KunitRef, refs } from './kunitItems';
-import { ResultSink, buildKunit, selectionOf } from './kunitRun';
+import { KunitItems, refs } from './kunitItems';
+import { ResultSink, buildKunit, matches, selectionOf } from './kunitRun';
 
 /** The lines and functions behind each file's summary, for the editor when it asks. */
 const details = new WeakMap<vscode.FileCoverage, vscode.FileCoverageDetail[]>();
@@ -26,8 +26,6 @@ export function fileCoverageOf(c: Counts): vscode.FileCoverage {
   details.set(fc, d);
   return fc;
 }
-
-const matches = (glob: string | undefined, r: KunitRef) => !glob || glob === r.suite || glob === `${r.suite}.${r.test}`;
 
 export async function runKunitCoverage(ctrl: vscode.TestController, items: KunitItems, folder: vscode.WorkspaceFolder, o: KunitOptions,
   req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {

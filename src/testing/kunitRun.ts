@@ -83,7 +83,8 @@ export class ResultSink {
   }
 }
 
-const matches = (glob: string | undefined, r: KunitRef) => !glob || glob === r.suite || glob === `${r.suite}.${r.test}`;
+/** Whether a run of `glob` (undefined: everything) covers the test `r`. */
+export const matches = (glob: string | undefined, r: KunitRef) => !glob || glob === r.suite || glob === `${r.suite}.${r.test}`;
 
 export async function runKunit(ctrl: vscode.TestController, items: KunitItems, folder: vscode.WorkspaceFolder, o: KunitOptions,
   req: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
