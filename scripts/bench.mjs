@@ -11,7 +11,8 @@
 //   then symbol load, activation, the low-level stage (benchLowLevel.mjs: disassembly, memory,
 //   stack, data breakpoints), kernel data (benchKernelData.mjs: a 1,000-entry list opened in
 //   Variables against raw gdb's lx-ps), crash snapshots (benchSnapshot.mjs: save at a panic and
-//   open again, against raw gdb's gcore and core-file), QEMU (benchQemu.mjs: launch -> stopped on the second target against
+//   open again, against raw gdb's gcore and core-file), stack traces (benchTrace.mjs: a 50-frame trace decoded cold and warm
+//   against addr2line -i), QEMU (benchQemu.mjs: launch -> stopped on the second target against
 //   raw gdb on QEMU's gdbstub), KUnit, KUnit coverage (benchCoverage.mjs: against kunit.py run with coverage_uml.config), Kconfig (and
 //   kconfigOracle.mjs: its .config warnings against olddefconfig on 16 randconfig trees per kernel), the loop stage (benchLoop.mjs: edit -> rebuild ->
 //   stopped against raw make + raw gdb) and the UI stage (benchUi.mjs: F5 and the first stop in VS Code).
@@ -390,6 +391,11 @@ try {
   console.log('');
   const { benchSnapshot } = await import('./benchSnapshot.mjs');
   await benchSnapshot({ runs: Math.min(RUNS, 3) });
+
+  // Kernel traces: a 50-frame trace decoded with no session, cold and warm, against addr2line -i.
+  console.log('');
+  const { benchTrace } = await import('./benchTrace.mjs');
+  await benchTrace({ runs: Math.min(RUNS, 3) });
 
   // The second target: a kernel in QEMU, launch -> stopped against raw gdb on QEMU's gdbstub.
   console.log('');

@@ -39,7 +39,7 @@ const files = nodeDirs.flatMap((d) => {
 // again on the second Debian kernel: 6.12 has other layouts (modules since 6.4, tasks, printk,
 // inlined code where a step starts) than 6.1.
 const SECOND_KERNEL = '6.12';
-const BOTH_KERNELS = ['cmdline', 'tasks', 'modules', 'exceptions', 'exceptionTable', 'timeTravel', 'restart', 'kunit', 'kunitCoverage', 'kconfigOracle', 'xsave', 'oneStop', 'kernelData', 'snapshot'];
+const BOTH_KERNELS = ['cmdline', 'tasks', 'modules', 'exceptions', 'exceptionTable', 'timeTravel', 'restart', 'kunit', 'kunitCoverage', 'kconfigOracle', 'xsave', 'oneStop', 'kernelData', 'snapshot', 'stackTrace', 'payloads'];
 // The target-neutral specs (test/support/target.ts) run again on the other target: the x86_64
 // test kernel in QEMU, behind its gdbstub.
 const BOTH_TARGETS = ['cmdline', 'memory'];

@@ -19,6 +19,8 @@ import { registerSnapshots } from './views/snapshots';
 import { registerKunit } from './testing/kunitController';
 import { registerKconfigServer } from './kconfig/client';
 import { registerWalkthrough } from './walkthrough/walkthrough';
+import { registerTraceLinks } from './stacktrace/traceLinks';
+import { registerReproducer } from './reproducer/command';
 
 // Module load starts the activation clock: the bundle's own load time counts too.
 const loadedAt = performance.now();
@@ -57,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): UmlKernelDebugApi {
   registerKunit(context);
   registerKconfigServer(context);
   registerWalkthrough(context);
+  registerTraceLinks(context);
+  registerReproducer(context);
 
   const instances = new InstancesProvider();
   const tree = vscode.window.createTreeView('umlInstances', { treeDataProvider: instances });

@@ -48,10 +48,18 @@ export class ExceptionBreakpoints {
 
   constructor(private readonly mi: MiCommands, private readonly warn: (message: string) => void) {}
 
+  /** Filters the launch turns on whatever the client chooses (a payload's "stopOn"). */
+  private forced = new Set<ExceptionKind>();
+
   /** The filters the client chose; gdb breakpoints follow (inserted, or deleted when no longer needed). */
   async set(filters: string[]): Promise<DebugProtocol.Breakpoint[]> {
-    this.enabled = new Set(filters.filter((f): f is ExceptionKind => f in LOCATION));
+    this.enabled = new Set([...filters, ...this.forced].filter((f): f is ExceptionKind => f in LOCATION));
     return this.apply();
+  }
+
+  /** Turns `kinds` on for the whole session (a reproducer must stop at its crash even with WARN off in the view). */
+  force(kinds: string[]): void {
+    for (const k of kinds) if (k in LOCATION) { this.forced.add(k as ExceptionKind); this.enabled.add(k as ExceptionKind); }
   }
 
   async apply(): Promise<DebugProtocol.Breakpoint[]> {

@@ -1,6 +1,6 @@
 // The requests that only read or set something through gdb (no run-state change): each maps its
 // arguments to a response body. The session dispatches them from this table.
-import { KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse, LIST_CANDIDATES_REQUEST, ListCandidatesArguments, ListCandidatesResponse, SAVE_SNAPSHOT_REQUEST, SaveSnapshotArguments, SaveSnapshotResponse } from '../shared/messages';
+import { DECODE_FRAMES_REQUEST, DecodeFramesArguments, DecodeFramesResponse, KERNEL_DATA_REQUEST, KERNEL_LOG_REQUEST, KernelDataArguments, KernelLogArguments, KernelLogResponse, LIST_CANDIDATES_REQUEST, ListCandidatesArguments, ListCandidatesResponse, SAVE_SNAPSHOT_REQUEST, SaveSnapshotArguments, SaveSnapshotResponse } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Runtime } from './runtime';
 import { Breakpoints } from './breakpoints';
@@ -16,6 +16,7 @@ import { TASK_THREAD_BASE, TaskThreads, gdbThreadOf } from './tasks';
 import { ModuleSymbols } from './modules';
 import { lxNote } from './lxCommands';
 import type { SessionSnapshots } from './snapshots';
+import { miDecoder } from '../stacktrace/decode';
 
 export interface RequestContext {
   rt: Runtime;
@@ -121,6 +122,13 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
       const lines = (await rt.mi.consoleExec('lx-dmesg')).split('\n').filter((l) => l.length);
       const after = Math.min(a.after ?? 0, lines.length);
       return { lines: lines.slice(after), total: lines.length };
+    },
+    /** A kernel trace's frames (a link clicked, "Decode Stack Trace"): gdb reads only its symbols, so the guest may run on. */
+    [DECODE_FRAMES_REQUEST]: async (a: DecodeFramesArguments): Promise<DecodeFramesResponse> => {
+      const d = miDecoder(rt.mi);
+      const ask = async () => ({ entries: await d.decode(a.frames ?? []), banner: await d.banner(), kernel: rt.plan.kernel.kernel });
+      // gdb in all-stop mode takes no command while the guest runs: a short invisible stop then.
+      return rt.state === 'running' ? rt.withStopped(ask) : ask();
     },
     /** umlKernelDebug.kernelData changed, or "Show as Raw" / "Show as Contents" on a row. */
     [KERNEL_DATA_REQUEST]: async (a: KernelDataArguments) => {

@@ -54,7 +54,7 @@ export class Runtime extends EventEmitter implements TargetHost {
   }
 
   // The target's hands on the run (TargetHost): the runtime lends itself.
-  output(text: string, category: 'console' | 'stdout' | 'stderr'): void { this.emit('output', text, category); }
+  output(text: string, category: 'console' | 'stdout' | 'stderr' | 'important'): void { this.emit('output', text, category); }
   phase(name: string): void { this.emit('phase', name); }
   /** The target ended by itself (QEMU exited): the session ends, saying why. */
   ended(why: string): void {

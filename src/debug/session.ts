@@ -107,6 +107,7 @@ export class UmlDebugSession extends LoggingDebugSession {
       }
       this.snapshots.configure(args, target.plan.id);
       const rt = await this.startGdb(target, args, wantTerminal);
+      if (args.payload?.stopOn) this.exceptions.force(args.payload.stopOn);  // before initialized: the client's filters join these
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.timeline.mark('configuration-done');

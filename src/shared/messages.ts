@@ -68,6 +68,16 @@ export const SAVE_SNAPSHOT_REQUEST = 'umlSaveSnapshot';
 export interface SaveSnapshotArguments { file?: string }
 export interface SaveSnapshotResponse { file: string; bytes: number; ms: number }
 
+/** Extension host -> adapter: a kernel trace's frames to source lines, through the session's gdb (modules at their load addresses). */
+export const DECODE_FRAMES_REQUEST = 'umlDecodeFrames';
+export interface DecodeFramesArguments { frames: Array<{ addr?: string; func?: string; off?: number; size?: number; module?: string }> }
+export interface DecodeFramesResponse {
+  entries: Array<{ pc?: string; frames: Array<{ func?: string; file?: string; line: number }>; objfile?: string; error?: string }>;
+  /** The session kernel's `Linux version ...` banner. */
+  banner?: string;
+  kernel: string;
+}
+
 /**
  * Extension host -> adapter, inside the launch configuration: the extension host's steps of this
  * F5 (the configuration provider's checks), each at its wall-clock time (Date.now()), so the

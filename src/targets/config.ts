@@ -3,6 +3,7 @@
 import type { F5Mark, KernelDataViews } from '../shared/messages';
 import { F5_MARKS } from '../shared/messages';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { PayloadBlock } from './payload/guestScripts';
 
 export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments {
   kernel?: string;
@@ -39,6 +40,8 @@ export interface UmlLaunchArguments extends DebugProtocol.LaunchRequestArguments
   snapshotOnCrash?: boolean;
   /** Where snapshots are saved (default: the setting umlKernelDebug.snapshotDir, else ~/.cache/uml-kernel-debug/snapshots). */
   snapshotDir?: string;
+  /** Commands the guest runs once booted, with host files put in the guest for them (src/targets/payload). */
+  payload?: PayloadBlock;
 }
 
 export interface UmlAttachArguments extends DebugProtocol.AttachRequestArguments {
@@ -77,6 +80,8 @@ export interface QemuLaunchBlock {
 export interface QemuLaunchArguments {
   kernel?: string;
   qemu: QemuLaunchBlock;
+  /** Commands the guest runs once booted: added to the initramfs (src/targets/payload). */
+  payload?: PayloadBlock;
   console?: 'integratedTerminal' | 'internalConsole';
   gdbPath?: string;
   cwd?: string;
@@ -178,6 +183,10 @@ export const LAUNCH_ATTRIBUTES = {
   snapshot: { type: 'string', launch: {} },
   snapshotOnCrash: { type: 'boolean', launch: { default: false } },
   snapshotDir: { type: 'string', launch: {} },
+  payload: {
+    type: 'object', launch: {},
+    properties: { commands: { ...STRINGS, required: true }, files: { ...STRINGS }, name: { type: 'string', default: 'payload' }, stopOn: { ...STRINGS } },
+  },
   pid: { type: 'number', attach: {} },
   target: { type: 'string', attach: {} },
   kvm: { type: 'boolean', attach: { default: false } },

@@ -25,6 +25,7 @@ export async function launchTarget(args: UmlLaunchArguments, consoleMode: 'integ
     if (args.noDebug) throw new Error('A crash snapshot does not run: open it with F5 (Start Debugging).');
     return new SnapshotTarget(makeSnapshotPlan({ ...args, snapshot: args.snapshot }));
   }
+  if (args.payload && args.noDebug) throw new Error('"payload" runs under the debugger: start it with F5 (Start Debugging), not Run Without Debugging.');
   if (!args.qemu) return new UmlTarget(makeLaunchPlan(args, consoleMode));
   if (args.noDebug) throw new Error('Run Without Debugging is for UML kernels; a kernel in QEMU runs under gdb (F5).');
   return new QemuTarget(makeQemuLaunchPlan(args as QemuLaunchArguments, consoleMode, args.qemu.port ?? await freePort()));

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KERNEL_PY } from '../gdb/kernelPython';
 import { KERNEL_DATA_PY } from '../gdb/kernelDataPython';
+import { DECODE_PY } from '../gdb/decodePython';
 import { pruneSessions } from '../uml/host';
 import type { TargetPlan } from './target';
 
@@ -14,5 +15,5 @@ export function writeSessionFiles(p: TargetPlan): void {
   pruneSessions(path.dirname(p.sessionDir), 20);
   fs.mkdirSync(p.sessionDir, { recursive: true });
   fs.writeFileSync(p.gdbinitPath, p.gdbinitText);
-  fs.writeFileSync(path.join(p.sessionDir, HELPER_FILE), KERNEL_PY + KERNEL_DATA_PY);
+  fs.writeFileSync(path.join(p.sessionDir, HELPER_FILE), KERNEL_PY + KERNEL_DATA_PY + DECODE_PY);
 }

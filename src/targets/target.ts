@@ -48,7 +48,7 @@ export interface TargetHost {
   state: RunState;
   /** The kernel's host pid, once gdb has started it (UML). */
   inferiorPid: number | undefined;
-  output(text: string, category: 'console' | 'stdout' | 'stderr'): void;
+  output(text: string, category: 'console' | 'stdout' | 'stderr' | 'important'): void;
   phase(name: string): void;
   /** Runs `command` and waits for the stop it causes, which the user never sees. */
   claimStop(command: () => Promise<void>, what: string, ms?: number): Promise<Stop>;

@@ -11,6 +11,8 @@ import { remoteGdbinit } from '../../gdb/gdbinit';
 import { QemuLaunchArguments, RemoteAttachArguments } from '../config';
 import { QemuLaunchBlock } from '../config';
 import { RemoteTarget, checkQemuBlock, checkVmlinux, parseTarget, qemuArgs } from './qemuArgs';
+import { checkPayload } from '../payload/hostfsPayload';
+import { InitramfsPayloadPlan, planInitramfsPayload } from '../payload/initramfsPayload';
 
 /** A kernel in QEMU behind its gdbstub. */
 export interface QemuPlan extends TargetPlan, RemoteTarget {
@@ -19,6 +21,8 @@ export interface QemuPlan extends TargetPlan, RemoteTarget {
   /** What QEMU's command line is made of, to bind the terminal's tty into it. */
   block?: QemuLaunchBlock;
   port?: number;
+  /** The launch's "payload": an archive of its own before the user's initramfs, written at start. */
+  payload?: InitramfsPayloadPlan;
 }
 
 /** A free TCP port on 127.0.0.1 for QEMU's gdbstub. */
@@ -44,7 +48,14 @@ function common(kernelArg: string | undefined, cwd: string | undefined, gdbPath:
 export function makeQemuLaunchPlan(a: QemuLaunchArguments, consoleMode: 'integratedTerminal' | 'internalConsole', port: number): QemuPlan {
   const id = `qemu-${port}-${Date.now().toString(36)}`;
   const c = common(a.kernel, a.cwd, a.gdbPath, id);
-  const q = checkQemuBlock(a.qemu, c.abs);
+  let q = checkQemuBlock(a.qemu, c.abs);
+  let payload: InitramfsPayloadPlan | undefined;
+  if (a.payload) {
+    // QEMU boots our copy: the user's archive after ours, rdinit= on our wrapper.
+    const p = planInitramfsPayload(checkPayload(a.payload, c.abs), q.initrd, q.append ?? 'console=ttyS0', id, c.sessionDir);
+    payload = p.plan;
+    q = { ...q, initrd: p.plan.initrd, append: p.append };
+  }
   const address = `127.0.0.1:${port}`;
   const hw = q.accel === 'kvm';
   return {
@@ -53,7 +64,7 @@ export function makeQemuLaunchPlan(a: QemuLaunchArguments, consoleMode: 'integra
     gdbinitText: remoteGdbinit({ kernel: c.kernel.kernel, buildDir: c.kernel.buildDir, gdbScripts: c.kernel.gdbScripts, indexCacheDir: c.indexCacheDir, setupCommands: a.setupCommands, address, hardwareBreakpoints: hw, helperScript: path.join(c.sessionDir, HELPER_FILE) }),
     console: consoleMode, stopOnEntry: !!a.stopOnEntry,
     // The console's tty is known once the terminal exists: withQemuConsole completes the arguments.
-    address, hardwareBreakpoints: hw, qemu: { command: q.qemuPath!, args: qemuArgs(q, port, 'stdio'), accel: q.accel ?? 'tcg' }, block: q, port,
+    address, hardwareBreakpoints: hw, qemu: { command: q.qemuPath!, args: qemuArgs(q, port, 'stdio'), accel: q.accel ?? 'tcg' }, block: q, port, payload,
   };
 }
 

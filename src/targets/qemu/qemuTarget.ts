@@ -6,6 +6,8 @@ import type { MiCommands } from '../../gdb/commands';
 import type { KernelModel, Target, TargetHost } from '../target';
 import { QemuPlan, withQemuConsole } from './plans';
 import { QemuProcess, checkRunningKernel, connect, usesKvm } from './process';
+import { parseExitLine } from '../payload/guestScripts';
+import { writeInitramfs } from '../payload/initramfsPayload';
 
 // x86's current task is per-CPU (SMP: current_task plus the CPU's offset; UP: the variable itself).
 export const X86_KERNEL: KernelModel = {
@@ -43,8 +45,10 @@ export class QemuTarget implements Target {
     // The banner as the file has it, read before a target is there (then gdb reads its memory).
     const fileBanner = p.mode === 'attach' ? await host.mi.dataEvaluateExpression('linux_banner').catch(() => undefined) : undefined;
     if (p.qemu) {
+      if (p.payload) writeInitramfs(p.payload);
+      const said = this.payloadEnd(host);
       this.qemu = new QemuProcess();
-      this.qemu.start(p.qemu.command, p.qemu.args, (t, c) => host.output(t, c), (why) => host.ended(`QEMU ended (${why}).`));
+      this.qemu.start(p.qemu.command, p.qemu.args, (t, c) => { host.output(t, c); said(t); }, (why) => host.ended(`QEMU ended (${why}).`));
     }
     // gdb reports the stopped target as a stop of its own: claimed, not shown.
     host.state = 'running';
@@ -61,6 +65,20 @@ export class QemuTarget implements Target {
       host.mi.hardwareBreakpoints = true;
       host.output('QEMU runs this guest under KVM: breakpoints are hardware ones (the CPU\'s 4 debug registers).\n', 'console');
     }
+  }
+
+  /** The payload's end, read from the serial console when it reaches the adapter (internalConsole); its output is in the console itself. */
+  private payloadEnd(host: TargetHost): (text: string) => void {
+    let tail = '';
+    let said = false;
+    return (text) => {
+      if (!this.plan.payload || said) return;
+      tail = (tail + text).slice(-400);
+      const end = parseExitLine(tail);
+      if (!end || !/status \d+\r?\n/.test(tail)) return;
+      said = true;
+      host.output(`${end.name} exited with status ${end.status}\n`, 'important');
+    };
   }
 
   /**
@@ -85,4 +103,6 @@ export class QemuTarget implements Target {
   watchpointRefusal(): Promise<string | undefined> { return Promise.resolve(undefined); }
 
   endProcesses(): void { this.qemu?.kill(); }
+
+  cleanup(): void { if (this.plan.payload) fs.rmSync(this.plan.payload.initrd, { force: true }); }
 }

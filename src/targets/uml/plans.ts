@@ -10,6 +10,7 @@ import { GdbinitInput, gdbinit } from '../../gdb/gdbinit';
 import { gdbMissing } from '../../gdb/gdb';
 import type { TargetPlan } from '../target';
 import { HELPER_FILE } from '../sessionFiles';
+import { HostfsPayloadPlan, checkPayload, guestDirOf, guestShell } from '../payload/hostfsPayload';
 
 /** A UML kernel: a host process gdb starts (launch) or joins (attach). */
 export interface UmlPlan extends TargetPlan {
@@ -25,6 +26,8 @@ export interface UmlPlan extends TargetPlan {
   /** What the kernel command line and the gdbinit are made of, to bind the tty without checking again. */
   cmdline?: Omit<KernelCmdlineInput, 'console'>;
   gdbinitInput?: Omit<GdbinitInput, 'args'>;
+  /** The launch's "payload": written into the hostfs root at start, removed at the end. */
+  payload?: HostfsPayloadPlan;
 }
 
 /** The terminal exists: its tty becomes the kernel's console. Pure; nothing is checked again. */
@@ -68,7 +71,10 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
   if (!a.noDebug) requireGdb(gdbPath);
   const awaitingTty = consoleMode === 'integratedTerminal' && !a.noDebug;
   if (a.timeTravel && a.timeTravel !== 'off') requireTimeTravel(kernel.buildDir);
-  const cmdline = { rootfs, rootfsKind: kind, init: a.init, mem, umid, kernelArgs: a.kernelArgs, timeTravel: a.timeTravel };
+  const payload = a.payload ? payloadPlan(a, abs, rootfs, kind, umid) : undefined;
+  // With a payload the kernel starts our wrapper, which execs the user's init.
+  const init = payload ? `${guestDirOf(umid)}/init` : a.init;
+  const cmdline = { rootfs, rootfsKind: kind, init, mem, umid, kernelArgs: a.kernelArgs, timeTravel: a.timeTravel };
   // kernelCmdline checks mem, umid and every argument; with a stand-in for the terminal's tty,
   // the only part still to come.
   const wiring: ConsoleWiring = consoleMode === 'internalConsole' ? { kind: 'fds', ...CONSOLE_FDS }
@@ -94,8 +100,18 @@ export function makeLaunchPlan(a: UmlLaunchArguments, consoleMode: 'integratedTe
     // Awaiting the tty: gdb can load the kernel already; the command line follows (`set args`).
     gdbinitPath: path.join(sessionDir, 'gdbinit'), gdbinitText: gdbinit({ ...gdbinitInput, args: awaitingTty ? undefined : args }), sessionDir,
     indexCacheDir: gdbinitInput.indexCacheDir,
-    console: consoleMode, awaitingTty, stopOnEntry: !!a.stopOnEntry, cmdline, gdbinitInput,
+    console: consoleMode, awaitingTty, stopOnEntry: !!a.stopOnEntry, cmdline, gdbinitInput, payload,
   };
+}
+
+/** A payload goes into a hostfs root: an image is never changed by the debugger. */
+function payloadPlan(a: UmlLaunchArguments, abs: (p: string) => string, rootfs: string | undefined, kind: RootfsKind, umid: string): HostfsPayloadPlan {
+  if (kind === 'image') {
+    throw new ConfigError(`"payload" needs a directory as "rootfs" (booted through hostfs): ${rootfs} is an image file, which the debugger does not change. Unpack it into a directory (mount it and copy its files, or use "UML: Create Root Filesystem...") and point "rootfs" there, or remove "payload".`);
+  }
+  if (kind !== 'hostfs' || !rootfs) throw new ConfigError('"payload" needs "rootfs": a directory (booted through hostfs) the guest runs the payload from.');
+  if ((a.kernelArgs ?? []).some((x) => /^init=/.test(x))) throw new ConfigError('"payload" starts the guest through its own init: give your init as "init", not as init= in "kernelArgs".');
+  return { rootfs, umid, block: checkPayload(a.payload!, abs), shell: guestShell(rootfs), realInit: a.init };
 }
 
 /** time-travel is a kernel option: say so before booting a kernel without it (its .config tells). */

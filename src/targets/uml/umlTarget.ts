@@ -4,7 +4,8 @@
 import * as fs from 'fs';
 import type { Gdb } from '../../gdb/gdb';
 import type { MiCommands } from '../../gdb/commands';
-import { killInstance } from '../../uml/host';
+import { killInstance, runningPid } from '../../uml/host';
+import { HostfsPayload } from '../payload/hostfsPayload';
 import { hwWatchRefusalFor } from '../../hostcompat/hwWatch';
 import type { XsaveNotes } from '../../hostcompat/sessionNotes';
 import type { KernelModel, Target, TargetHost } from '../target';
@@ -20,6 +21,7 @@ export class UmlTarget implements Target {
   readonly snapshotKind = 'uml';
   private early: EarlyOutput | undefined;
   private earlyFifo: string | undefined;
+  private payload: HostfsPayload | undefined;
 
   constructor(private current: UmlPlan) {}
 
@@ -69,12 +71,25 @@ export class UmlTarget implements Target {
   }
 
   async loaded(host: TargetHost): Promise<void> {
+    if (this.plan.mode === 'launch' && this.plan.payload) this.startPayload(host);
     if (this.earlyFifo) await host.mi.inferiorTtySet(this.earlyFifo);
     if (this.plan.mode === 'attach') {
       // gdb joins the running kernel, which stays stopped until the first resume.
       host.state = 'running';
       await host.claimStop(() => host.mi.targetAttach(this.plan.attachPid!), 'attach');
     }
+  }
+
+  /** The payload goes into the root before the kernel boots; its end is reported when the guest writes it. */
+  private startPayload(host: TargetHost): void {
+    const p = this.plan;
+    this.payload = new HostfsPayload(p.payload!);
+    this.payload.install((umid) => !!runningPid(p.umlDir, umid));
+    const name = p.payload!.block.name;
+    this.payload.watch((status, output) => {
+      host.output(`${name} exited with status ${status}\n`, 'important');
+      host.output(output ? `${name} output:\n${output}${output.endsWith('\n') ? '' : '\n'}` : `${name} printed nothing.\n`, 'console');
+    });
   }
 
   /** The terminal's tty joins the kernel's command line; the gdbinit on disk becomes the complete one. */
@@ -98,6 +113,7 @@ export class UmlTarget implements Target {
     await host.mi.consoleExec('kill');
     killInstance(this.plan.umlDir, this.plan.umid, host.inferiorPid ? [host.inferiorPid] : []);
     host.inferiorPid = undefined;
+    this.payload?.reset();
     host.state = 'running';
     await host.mi.execRun();
   }
@@ -109,7 +125,10 @@ export class UmlTarget implements Target {
     killInstance(this.plan.umlDir, this.plan.umid, host.inferiorPid ? [host.inferiorPid] : []);
   }
 
-  cleanup(): void { this.early?.close(); }
+  cleanup(): void {
+    this.early?.close();
+    this.payload?.remove();
+  }
 
   /** Run Without Debugging: the same plan, the kernel without gdb. */
   withoutDebugger(): NoDebugRun { return new NoDebugRun(this.plan); }
