@@ -39,10 +39,10 @@ export async function benchTrace({ runs = 3, log = console.log } = {}) {
     const d = new StandaloneDecoder(kernel, { indexCacheDir });
     try {
       let t = performance.now();
-      const cold = await decodeTrace(text, d, kernel);
+      const cold = await decodeTrace(text, d);
       const c = performance.now() - t;
       t = performance.now();
-      const warm = await decodeTrace(text, d, kernel);
+      const warm = await decodeTrace(text, d);
       const w = performance.now() - t;
       const bad = [...cold.entries, ...warm.entries].filter((e) => e.error || !e.frames[0]?.file).length;
       if (bad) throw new Error(`bench trace: ${bad} of 100 frames not decoded`);

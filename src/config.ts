@@ -33,6 +33,12 @@ export function buildDirSetting(folder: vscode.WorkspaceFolder): string {
   return setting('buildDir', folder);
 }
 
+/** The folder's build directory as a path: the buildDir setting resolved against it, else the folder. */
+export function buildDirOf(folder: vscode.WorkspaceFolder): string {
+  const b = buildDirSetting(folder).trim();
+  return b ? path.resolve(folder.uri.fsPath, b) : folder.uri.fsPath;
+}
+
 /** Which kernel data structures the debugger shows as their contents. */
 export function kernelDataViews(scope?: vscode.WorkspaceFolder): KernelDataViews {
   return { ...ALL_KERNEL_DATA_VIEWS, ...setting('kernelData', scope) };

@@ -125,10 +125,9 @@ export function simpleRequests(c: RequestContext): Record<string, Handler> {
     },
     /** A kernel trace's frames (a link clicked, "Decode Stack Trace"): gdb reads only its symbols, so the guest may run on. */
     [DECODE_FRAMES_REQUEST]: async (a: DecodeFramesArguments): Promise<DecodeFramesResponse> => {
-      const d = miDecoder(rt.mi);
-      const ask = async () => ({ entries: await d.decode(a.frames ?? []), banner: await d.banner(), kernel: rt.plan.kernel.kernel });
+      const d = miDecoder(rt.mi, rt.plan.kernel.kernel);
       // gdb in all-stop mode takes no command while the guest runs: a short invisible stop then.
-      return rt.state === 'running' ? rt.withStopped(ask) : ask();
+      return rt.withStopped(async () => ({ entries: await d.decode(a.frames ?? []), banner: await d.banner(), kernel: d.kernel }));
     },
     /** umlKernelDebug.kernelData changed, or "Show as Raw" / "Show as Contents" on a row. */
     [KERNEL_DATA_REQUEST]: async (a: KernelDataArguments) => {

@@ -44,7 +44,6 @@ def _fn_candidates(name, module):
                 continue
             seen.add(start)
             b = gdb.block_for_pc(start)
-            end = b.end if b is not None else start
             while b is not None and b.function is None:
                 b = b.superblock
             out.append((start, (b.end - b.start) if b is not None else 0))

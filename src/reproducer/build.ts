@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { execa } from 'execa';
 import type { PayloadBlock } from '../targets/payload/guestScripts';
+import { MATCHERS } from '../tasks/problemMatchers';
 
 export interface GccDiagnostic {
   file: string;
@@ -22,14 +23,17 @@ export function gccArgs(file: string, out: string): string[] {
   return ['-static', '-O1', '-o', out, file, '-lpthread'];
 }
 
+// The build tasks' gcc problem matcher: the same lines make the same Problems.
+const GCC = MATCHERS.find((m) => m.name === 'uml-gcc')!;
+
 /** gcc's `file:line:col: error: message` lines (also warnings, notes, and `fatal error`). */
 export function parseGccDiagnostics(text: string, cwd = '/'): GccDiagnostic[] {
+  const re = new RegExp(GCC.regexp);
   const out: GccDiagnostic[] = [];
   for (const l of text.split('\n')) {
-    const m = /^(.+?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*)$/.exec(l);
+    const m = re.exec(l);
     if (!m) continue;
-    const severity = m[4] === 'fatal error' ? 'error' : (m[4] as GccDiagnostic['severity']);
-    out.push({ file: path.resolve(cwd, m[1]), line: Number(m[2]), column: Number(m[3] ?? 1), severity, message: m[5] });
+    out.push({ file: path.resolve(cwd, m[GCC.file]), line: Number(m[GCC.line]), column: Number(m[GCC.column!]), severity: m[GCC.severity!] as GccDiagnostic['severity'], message: m[GCC.message] });
   }
   return out;
 }

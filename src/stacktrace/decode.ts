@@ -33,14 +33,17 @@ export function parseDecodeOutput(text: string, count: number): DecodedEntry[] {
 export const BANNER_COMMAND = 'python import gdb; gdb.write(gdb.parse_and_eval("(const char *)linux_banner").string() + "\\n")';
 
 export interface Decoder {
+  /** The kernel binary whose debug info answers. */
+  readonly kernel: string;
   decode(frames: TraceFrame[]): Promise<DecodedEntry[]>;
   /** The kernel's `Linux version ...` line (to refuse a trace from another build). */
   banner(): Promise<string | undefined>;
 }
 
 /** A decoder over an MI channel whose gdb has sourced DECODE_PY (the session's, or ours). */
-export function miDecoder(mi: MiCommands): Decoder {
+export function miDecoder(mi: MiCommands, kernel: string): Decoder {
   return {
+    kernel,
     async decode(frames) {
       if (!frames.length) return [];
       return parseDecodeOutput(await mi.consoleExec(`uml-decode ${decodeArgument(frames)}`), frames.length);
@@ -90,7 +93,7 @@ export class StandaloneDecoder implements Decoder {
     const r = this.queue.then(async () => {
       clearTimeout(this.idle);
       try {
-        return await fn(miDecoder(await this.start()));
+        return await fn(miDecoder(await this.start(), this.kernel));
       } finally {
         this.idle = setTimeout(() => this.dispose(), IDLE_MS);
         this.idle.unref?.();

@@ -3,7 +3,7 @@
 // out as decode_stacktrace.sh lays it out, with each frame's source line beside it. No vscode.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseTrace, otherBuild, TraceFrame, TraceLink } from './traceParse';
+import { parseTrace, otherBuild, KernelIdentity, TraceLink } from './traceParse';
 import type { Decoder, DecodedEntry, SourceFrame } from './decode';
 
 export interface DecodedTrace {
@@ -20,22 +20,23 @@ export class OtherBuildError extends Error {
   }
 }
 
-/** Decodes every frame of `text`; throws OtherBuildError for another build's trace. */
-export async function decodeTrace(text: string, decoder: Decoder, kernel: string): Promise<DecodedTrace> {
+/**
+ * Decodes every frame of `text`; throws OtherBuildError for another build's trace (checked after
+ * the frames: a session's answer carries its banner, so that costs no second request).
+ */
+export async function decodeTrace(text: string, decoder: Decoder): Promise<DecodedTrace> {
   const { links, kernel: named } = parseTrace(text);
-  const banner = await decoder.banner();
-  const other = banner ? otherBuild(named, banner) : undefined;
-  if (other) throw new OtherBuildError(other, banner!, kernel);
-  const frames = links.filter((l) => l.frame).map((l) => l.frame!);
-  const entries = await decoder.decode(frames);
+  const entries = await decoder.decode(links.filter((l) => l.frame).map((l) => l.frame!));
+  const banner = await checkSameBuild(named, decoder);
   return { text, links, entries, banner };
 }
 
-/** Throws OtherBuildError when the text names another kernel than `banner`. */
-export function checkSameBuild(text: string, banner: string | undefined, kernel: string): void {
-  const named = parseTrace(text).kernel;
+/** Throws OtherBuildError when the trace names another kernel than the decoder's; its banner. */
+export async function checkSameBuild(named: KernelIdentity | undefined, decoder: Decoder): Promise<string | undefined> {
+  const banner = await decoder.banner();
   const other = banner ? otherBuild(named, banner) : undefined;
-  if (other) throw new OtherBuildError(other, banner!, kernel);
+  if (other) throw new OtherBuildError(other, banner!, decoder.kernel);
+  return banner;
 }
 
 /** A source line's text (trimmed), or undefined when the file is not readable. */
@@ -86,5 +87,3 @@ export function decodedDocument(t: DecodedTrace, root?: string): { text: string;
   });
   return { text: out.join('\n'), targets };
 }
-
-export type { TraceFrame };

@@ -7,53 +7,53 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { DECODE_FRAMES_REQUEST, DecodeFramesResponse } from '../shared/messages';
 import { cacheDir } from '../uml/host';
-import { kernelBinaryIn, sourceTreeOf } from '../uml/kernelTree';
-import { buildDirSetting } from '../config';
+import { kernelBinaryOfBuild, sourceTreeOf } from '../uml/kernelTree';
+import { buildDirOf } from '../config';
 import { linksInLine, parseTrace, TraceFrame, TraceLink } from './traceParse';
 import { Decoder, DecodedEntry, StandaloneDecoder } from './decode';
 import { checkSameBuild, decodeTrace, decodedDocument } from './decodeTrace';
 
 export const TRACE_SCHEME = 'uml-trace';
 
-interface Reader { decoder: Decoder; kernel: string; tree: string }
+/** The session's gdb, through the adapter: one request answers the frames, the banner and the kernel together. */
+class SessionDecoder implements Decoder {
+  kernel: string;
+  private known: string | undefined;
+  constructor(private readonly session: vscode.DebugSession) { this.kernel = String(session.configuration.kernel ?? ''); }
+
+  private async ask(frames: TraceFrame[]): Promise<DecodeFramesResponse> {
+    const r = await this.session.customRequest(DECODE_FRAMES_REQUEST, { frames }) as DecodeFramesResponse;
+    this.kernel = r.kernel;
+    this.known = r.banner;
+    return r;
+  }
+
+  async decode(frames: TraceFrame[]): Promise<DecodedEntry[]> { return (await this.ask(frames)).entries as DecodedEntry[]; }
+  async banner(): Promise<string | undefined> { return this.known ?? (await this.ask([])).banner; }
+}
+
+/** The source tree of the kernel a decoder reads (for kbuild-relative paths). */
+const treeOf = (d: Decoder) => sourceTreeOf(path.dirname(d.kernel));
 
 /** Where frames are resolved: the active uml session's gdb, else the workspace's kernel. */
 export class TraceResolver implements vscode.Disposable {
   private readonly standalone = new Map<string, StandaloneDecoder>();
 
-  reader(): Reader {
+  decoder(): Decoder {
     const s = vscode.debug.activeDebugSession;
-    if (s?.type === 'uml') {
-      let kernel = String(s.configuration.kernel ?? '');
-      const decoder: Decoder = {
-        decode: async (frames) => {
-          const r = await s.customRequest(DECODE_FRAMES_REQUEST, { frames }) as DecodeFramesResponse;
-          kernel = r.kernel;
-          return r.entries as DecodedEntry[];
-        },
-        banner: async () => {
-          const r = await s.customRequest(DECODE_FRAMES_REQUEST, { frames: [] }) as DecodeFramesResponse;
-          kernel = r.kernel;
-          return r.banner;
-        },
-      };
-      const tree = () => sourceTreeOf(path.dirname(kernel));
-      return { decoder, get kernel() { return kernel; }, get tree() { return tree(); } } as Reader;
-    }
+    if (s?.type === 'uml') return new SessionDecoder(s);
     const kernel = this.workspaceKernel();
     if (!kernel) {
       throw new Error('No kernel to read the trace with: start a UML debug session (F5), or open the kernel tree whose build printed it (a built `linux` or `vmlinux`), or set umlKernelDebug.buildDir to its build directory.');
     }
     let d = this.standalone.get(kernel);
     if (!d) { d = new StandaloneDecoder(kernel, { indexCacheDir: path.join(cacheDir(), 'gdb-index') }); this.standalone.set(kernel, d); }
-    return { decoder: d, kernel, tree: sourceTreeOf(path.dirname(kernel)) };
+    return d;
   }
 
   private workspaceKernel(): string | undefined {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const b = buildDirSetting(folder).trim();
-      const dir = b ? path.resolve(folder.uri.fsPath, b) : folder.uri.fsPath;
-      const k = dir === folder.uri.fsPath ? kernelBinaryIn(dir) : ['linux', 'vmlinux'].map((n) => path.join(dir, n)).find((p) => fs.existsSync(p));
+      const k = kernelBinaryOfBuild(buildDirOf(folder), folder.uri.fsPath);
       if (k) return k;
     }
     return undefined;
@@ -61,10 +61,10 @@ export class TraceResolver implements vscode.Disposable {
 
   /** One frame's source frames (inlined first); `context`: the text around it, to refuse another build's trace. */
   async frame(frame: TraceFrame, context?: string): Promise<{ entry: DecodedEntry; tree: string }> {
-    const r = this.reader();
-    if (context) checkSameBuild(context, await r.decoder.banner(), r.kernel);
-    const [entry] = await r.decoder.decode([frame]);
-    return { entry, tree: r.tree };
+    const d = this.decoder();
+    const [entry] = await d.decode([frame]);
+    if (context) await checkSameBuild(parseTrace(context).kernel, d);
+    return { entry, tree: treeOf(d) };
   }
 
   dispose(): void { for (const d of this.standalone.values()) d.dispose(); this.standalone.clear(); }
@@ -89,7 +89,7 @@ async function openAt(uri: vscode.Uri): Promise<void> {
 async function targetOf(resolver: TraceResolver, link: TraceLink, context?: string): Promise<vscode.Uri> {
   if (link.file) {
     let tree: string | undefined;
-    try { tree = resolver.reader().tree; } catch { tree = undefined; }
+    try { tree = treeOf(resolver.decoder()); } catch { tree = undefined; }
     const uri = sourceUri(link.file, link.fileLine ?? 1, tree);
     if (!uri) throw new Error(`${link.file} is not in the kernel tree${tree ? ` (${tree})` : ''} nor in the workspace.`);
     return uri;
@@ -147,9 +147,9 @@ export function registerTraceLinks(ctx: vscode.ExtensionContext): TraceResolver 
       try {
         const { text, from } = await traceText(file);
         if (!text) return;
-        const r = resolver.reader();
-        const t = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'UML: decoding the stack trace' }, () => decodeTrace(text, r.decoder, r.kernel));
-        const doc = decodedDocument(t, r.tree);
+        const d = resolver.decoder();
+        const t = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'UML: decoding the stack trace' }, () => decodeTrace(text, d));
+        const doc = decodedDocument(t, treeOf(d));
         const uri = vscode.Uri.from({ scheme: TRACE_SCHEME, path: `/${from.replace(/[/\\]/g, '_')} (decoded).log` , query: String(Date.now()) });
         decoded.set(uri.toString(), doc);
         const shown = await vscode.workspace.openTextDocument(uri);

@@ -7,18 +7,14 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { warmIndex } from '../gdb/indexCache';
 import { cacheDir } from '../uml/host';
-import { kernelBinaryIn } from '../uml/kernelTree';
+import { kernelBinaryOfBuild } from '../uml/kernelTree';
 import { UmlTaskDefinition } from './makeTask';
-import { buildDirSetting, indexInBackground } from '../config';
+import { buildDirOf, indexInBackground } from '../config';
 
 const CANCEL_COMMAND = 'umlKernelDebug.cancelIndexWarm';
 const SETTLE_MS = 1500;  // the linker writes the binary in pieces: wait until it is quiet
 
 const enabled = indexInBackground;
-const buildDirOf = (folder: vscode.WorkspaceFolder) => {
-  const b = buildDirSetting(folder).trim();
-  return b ? path.resolve(folder.uri.fsPath, b) : folder.uri.fsPath;
-};
 
 class BackgroundWarm implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
@@ -86,7 +82,7 @@ export function registerIndexWarm(ctx: vscode.ExtensionContext): void {
     const changed = (u: vscode.Uri) => bg.schedule(u.fsPath);
     ctx.subscriptions.push(w, w.onDidChange(changed), w.onDidCreate(changed));
     setTimeout(() => {
-      const kernel = dir === folder.uri.fsPath ? kernelBinaryIn(dir) : ['linux', 'vmlinux'].map((n) => path.join(dir, n)).find((p) => fs.existsSync(p));
+      const kernel = kernelBinaryOfBuild(dir, folder.uri.fsPath);
       if (kernel) bg.schedule(kernel, 0);
     }, 2000);
   };

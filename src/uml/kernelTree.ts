@@ -17,6 +17,15 @@ export function kernelBinaryIn(folder: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The kernel binary of a folder's build directory: the folder itself must be a kernel tree; an
+ * O= build directory only needs its linux (or vmlinux).
+ */
+export function kernelBinaryOfBuild(buildDir: string, folder: string): string | undefined {
+  if (buildDir === folder) return kernelBinaryIn(folder);
+  return ['linux', 'vmlinux'].map((n) => path.join(buildDir, n)).find((p) => fs.existsSync(p));
+}
+
 /** The source tree of a build directory: itself, or where an O= build's `source` link points. */
 export function sourceTreeOf(buildDir: string): string {
   if (isKernelTree(buildDir)) return buildDir;

@@ -98,7 +98,7 @@ test('a WARN\'s trace: every frame as addr2line -i and gdb give it, through the 
   // No session: our own gdb on the same kernel, and the document "Decode Stack Trace" shows.
   const standalone = new StandaloneDecoder(testKernel(), { indexCacheDir: path.join(cacheDir(), 'gdb-index') });
   try {
-    const t = await decodeTrace(text, standalone, testKernel());
+    const t = await decodeTrace(text, standalone);
     assert.deepStrictEqual(t.entries.map(chain), r.entries.map(chain), 'the same frames with no session');
     const doc = decodedDocument(t, testKernelDir());
     assert.match(doc.text, /=> lkdtm_WARNING drivers\/misc\/lkdtm\/bugs\.c:\d+ {4}\| WARN_ON\(1\);|=> lkdtm_WARNING drivers\/misc\/lkdtm\/bugs\.c:\d+ {4}\| /);
@@ -108,7 +108,7 @@ test('a WARN\'s trace: every frame as addr2line -i and gdb give it, through the 
     // The same trace as another build printed it (its identity line names another release and build): refused, both named.
     const ours = /CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: \S+ .*?(\d+\.\d+\.\d+\S*) (#\d+)/.exec(text)!;
     const other = text.replace(`${ours[1]} ${ours[2]}`, `${ours[1].replace(/^(\d+)\.(\d+)/, (_m, a, b) => `${a}.${Number(b) + 1}`)} #99`);
-    await assert.rejects(decodeTrace(other, standalone, testKernel()), (e: Error) => {
+    await assert.rejects(decodeTrace(other, standalone), (e: Error) => {
       assert.ok(e instanceof OtherBuildError);
       assert.match(e.message, / #99/);
       assert.ok(e.message.includes(r.banner!.trim()) && e.message.includes(testKernel()), e.message);
@@ -133,7 +133,7 @@ test('an Oops\'s trace (the session stopped at it, then let it end), its RIP lin
   // The session is over: the trace is read as a bug report is, by our own gdb on the kernel.
   const standalone = new StandaloneDecoder(testKernel(), { indexCacheDir: path.join(cacheDir(), 'gdb-index') });
   try {
-    const t = await decodeTrace(text, standalone, testKernel());
+    const t = await decodeTrace(text, standalone);
     const frames = t.links.filter((l) => l.frame).map((l) => l.frame!);
     assertLikeAddr2line(testKernel(), frames, t.entries, 'Oops (no session)');
     const rip = frames.findIndex((f) => f.func === 'lkdtm_EXCEPTION' && !f.addr);

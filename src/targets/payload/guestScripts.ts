@@ -39,6 +39,11 @@ export function exitLine(name: string, status: number | string): string {
   return `uml-kernel-debug: ${name} exited with status ${status}`;
 }
 
+/** The payload's end as the session reports it (UML reads it through hostfs, QEMU from the console). */
+export function exitReport(name: string, status: number): string {
+  return `${name} exited with status ${status}\n`;
+}
+
 /** The payload's end as the console says it, if this text holds it. */
 export function parseExitLine(text: string): { name: string; status: number } | undefined {
   const m = /uml-kernel-debug: (.+?) exited with status (\d+)/.exec(text);

@@ -6,7 +6,7 @@ import type { MiCommands } from '../../gdb/commands';
 import type { KernelModel, Target, TargetHost } from '../target';
 import { QemuPlan, withQemuConsole } from './plans';
 import { QemuProcess, checkRunningKernel, connect, usesKvm } from './process';
-import { parseExitLine } from '../payload/guestScripts';
+import { exitReport, parseExitLine } from '../payload/guestScripts';
 import { writeInitramfs } from '../payload/initramfsPayload';
 
 // x86's current task is per-CPU (SMP: current_task plus the CPU's offset; UP: the variable itself).
@@ -77,7 +77,7 @@ export class QemuTarget implements Target {
       const end = parseExitLine(tail);
       if (!end || !/status \d+\r?\n/.test(tail)) return;
       said = true;
-      host.output(`${end.name} exited with status ${end.status}\n`, 'important');
+      host.output(exitReport(end.name, end.status), 'important');
     };
   }
 

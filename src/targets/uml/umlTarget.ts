@@ -6,6 +6,7 @@ import type { Gdb } from '../../gdb/gdb';
 import type { MiCommands } from '../../gdb/commands';
 import { killInstance, runningPid } from '../../uml/host';
 import { HostfsPayload } from '../payload/hostfsPayload';
+import { exitReport } from '../payload/guestScripts';
 import { hwWatchRefusalFor } from '../../hostcompat/hwWatch';
 import type { XsaveNotes } from '../../hostcompat/sessionNotes';
 import type { KernelModel, Target, TargetHost } from '../target';
@@ -87,7 +88,7 @@ export class UmlTarget implements Target {
     this.payload.install((umid) => !!runningPid(p.umlDir, umid));
     const name = p.payload!.block.name;
     this.payload.watch((status, output) => {
-      host.output(`${name} exited with status ${status}\n`, 'important');
+      host.output(exitReport(name, status), 'important');
       host.output(output ? `${name} output:\n${output}${output.endsWith('\n') ? '' : '\n'}` : `${name} printed nothing.\n`, 'console');
     });
   }
