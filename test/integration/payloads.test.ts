@@ -57,6 +57,8 @@ test('a payload runs after boot, its output in the console and its end reported;
       () => dc.setExceptionBreakpointsRequest({ filters: ['panic'] }));
     await waitForOutput(dc, /^payload exited with status 3$/m, out);
     await waitForOutput(dc, /payload output:\n/, out);
+    // The payload starts before the real init does (in the background) and may end before it prints.
+    await waitForOutput(dc, /REAL-INIT-RAN/, out);
     const text = out.text();
     assert.match(text, new RegExp(`PAYLOAD-RAN in /\\.uml-kernel-debug/${umid}`), 'the payload ran in its directory, output on the console');
     assert.match(text, /hello from the host/, 'the file was put in the guest');
