@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, InvalidatedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, logger, Logger,
+  LoggingDebugSession, Response, InitializedEvent, ContinuedEvent, ModuleEvent, InvalidatedEvent, StoppedEvent, TerminatedEvent, OutputEvent, BreakpointEvent, Thread, Source, logger, Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { UmlLaunchArguments, UmlAttachArguments, RemoteAttachArguments } from '../targets/config';
@@ -31,6 +31,7 @@ import { F5_MARKS, F5Mark, KernelDataViews, LIST_CHOICES } from '../shared/messa
 import type { ListIndexOf } from './listIndexBuild';
 import { SessionSnapshots } from './snapshots';
 import { NOISE, resumeFailure } from './sessionText';
+import { TraceOutput } from './traceOutput';
 
 export class UmlDebugSession extends LoggingDebugSession {
   private runtime: Runtime | undefined;
@@ -54,6 +55,7 @@ export class UmlDebugSession extends LoggingDebugSession {
   private lastThreads = [new Thread(1, 'kernel')];
   private timeline = new Timeline();
   private paths = new ClientPaths();
+  private traceOut = new TraceOutput((text, category, where) => this.emitOutput(text, category, where), () => this.runtime?.plan);
 
   /** openTerminal: the extension host opens the console terminal itself (no shell in between, faster than runInTerminal). */
   /** beforeRestart: the extension host rebuilds a stale kernel first (throws: the build failed). */
@@ -252,7 +254,7 @@ export class UmlDebugSession extends LoggingDebugSession {
     ev.body.allThreadsStopped = true;
     if (hitBreakpointIds) ev.body.hitBreakpointIds = hitBreakpointIds;
     this.timeline.mark('first-stop');
-    this.sendEvent(ev);
+    this.traceOut.whenIdle(() => this.sendEvent(ev));
     this.listIndex?.startLater(500, () => { if (this.runtime?.state === 'stopped') this.sendEvent(new InvalidatedEvent(['variables'])); });
   }
 
@@ -376,14 +378,22 @@ export class UmlDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** All output goes through traceOut: in order, a kernel trace's frames linked to their source. */
   private out(text: string, category = 'console'): void {
-    this.sendEvent(new OutputEvent(text, category));
+    this.traceOut.push(text, category);
+  }
+
+  /** `where`: the source line a kernel trace's frame resolves to (VS Code links it beside the text). */
+  private emitOutput(text: string, category: string, where?: { path: string; line: number }): void {
+    const e: DebugProtocol.OutputEvent = new OutputEvent(text, category);
+    if (where) Object.assign(e.body, { source: new Source(path.basename(where.path), this.paths.toClient(where.path)), line: where.line });
+    this.sendEvent(e);
   }
 
   private end(): void {
     if (this.ended) return;
     this.ended = true;
-    void this.teardown().then(() => this.sendEvent(new TerminatedEvent()));
+    void this.traceOut.flush().then(() => this.teardown()).then(() => this.sendEvent(new TerminatedEvent()));
   }
 
   /** The client went away (stdin closed, SIGTERM): end the kernel and gdb before exiting. */
@@ -399,6 +409,7 @@ export class UmlDebugSession extends LoggingDebugSession {
 
   private async teardown(): Promise<void> {
     this.listIndex?.stop();
+    this.traceOut.dispose();
     await this.noDebug?.stop();
     await this.runtime?.dispose();
     this.terminal?.close();

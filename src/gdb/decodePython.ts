@@ -1,7 +1,7 @@
 // The stack trace decoder's gdb command, in gdb's Python (sourced with the session's helpers, or
 // by the standalone decoder): every frame of a kernel trace to its source lines in one round trip.
-//   uml-decode JSON   JSON: a list of frames, each {"addr": "0x..."} or {"func": NAME, "off": N,
-//                     "size": N, "module": NAME}; prints one JSON line per frame, in order:
+//   uml-decode JSON   JSON: a list of frames, each {"addr": "0x...", "func": NAME, "off": N,
+//                     "size": N, "module": NAME} (any of them); prints one JSON line per frame, in order:
 //                     {"pc": "0x...", "frames": [{"func", "file", "line"}...], "objfile"} with the
 //                     inlined functions first, as `addr2line -i` lists them, or {"error": "..."}
 // An inlined function's block carries its call site (DW_AT_call_file/line) as its symbol's line:
@@ -58,10 +58,14 @@ def _fn_candidates(name, module):
 
 def _pc_of(f):
     if f.get('addr'):
-        return int(f['addr'], 16)
+        pc = int(f['addr'], 16)
+        # A module's address means something only where the module is loaded (a session); with
+        # its .ko read on its own (no session), the module's function and offset place the frame.
+        if not (f.get('module') and f.get('func')) or gdb.find_pc_line(pc).symtab is not None:
+            return pc
     cands = _fn_candidates(f['func'], f.get('module'))
     if not cands:
-        raise gdb.GdbError('no function %s%s in the debug info' % (f['func'], ' (module %s not loaded)' % f['module'] if f.get('module') else ''))
+        raise gdb.GdbError('no function %s in the debug info%s' % (f['func'], ' (module %s not loaded)' % f['module'] if f.get('module') else ''))
     size = f.get('size')
     if size and len(cands) > 1:
         # Static functions share names: the kernel's size (to the next symbol) picks the one.

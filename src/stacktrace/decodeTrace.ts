@@ -3,7 +3,7 @@
 // out as decode_stacktrace.sh lays it out, with each frame's source line beside it. No vscode.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseTrace, otherBuild, KernelIdentity, TraceLink } from './traceParse';
+import { linksInLine, parseTrace, otherBuild, KernelIdentity, TraceLink } from './traceParse';
 import type { Decoder, DecodedEntry, SourceFrame } from './decode';
 
 export interface DecodedTrace {
@@ -37,6 +37,19 @@ export async function checkSameBuild(named: KernelIdentity | undefined, decoder:
   const other = banner ? otherBuild(named, banner) : undefined;
   if (other) throw new OtherBuildError(other, banner!, decoder.kernel);
   return banner;
+}
+
+/**
+ * The first source position a line of kernel output prints (`EXPECTATION FAILED at
+ * lib/list-test.c:33`, `WARNING: ... at file:line`), as a file of `tree` that exists.
+ */
+export function printedPosition(text: string, tree: string): { file: string; line: number } | undefined {
+  for (const l of linksInLine(text)) {
+    if (!l.file) continue;
+    const file = path.resolve(tree, l.file);
+    if (fs.existsSync(file)) return { file, line: l.fileLine! };
+  }
+  return undefined;
 }
 
 /** A source line's text (trimmed), or undefined when the file is not readable. */

@@ -47,7 +47,12 @@ export class TraceResolver implements vscode.Disposable {
       throw new Error('No kernel to read the trace with: start a UML debug session (F5), or open the kernel tree whose build printed it (a built `linux` or `vmlinux`), or set umlKernelDebug.buildDir to its build directory.');
     }
     let d = this.standalone.get(kernel);
-    if (!d) { d = new StandaloneDecoder(kernel, { indexCacheDir: path.join(cacheDir(), 'gdb-index') }); this.standalone.set(kernel, d); }
+    if (!d) {
+      // Modules: the kernel's build directory (in-tree ones) and the workspace's folders (an M= module being worked on).
+      const moduleDirs = [path.dirname(kernel), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)];
+      d = new StandaloneDecoder(kernel, { indexCacheDir: path.join(cacheDir(), 'gdb-index'), helperDir: cacheDir(), moduleDirs });
+      this.standalone.set(kernel, d);
+    }
     return d;
   }
 

@@ -8,7 +8,7 @@ import { FileCoverage as Counts, coverageDirs, coverageOptions } from '../kunit/
 import { collectCoverage, coverageHost, resetCounts, runCovered } from '../kunit/coverageRun';
 import { KunitOptions, globsFor } from '../kunit/run';
 import { KunitItems, refs } from './kunitItems';
-import { ResultSink, buildKunit, matches, selectionOf } from './kunitRun';
+import { ResultSink, appendKernelLine, buildKunit, matches, selectionOf } from './kunitRun';
 
 /** The lines and functions behind each file's summary, for the editor when it asks. */
 const details = new WeakMap<vscode.FileCoverage, vscode.FileCoverageDetail[]>();
@@ -46,7 +46,7 @@ export async function runKunitCoverage(ctrl: vscode.TestController, items: Kunit
     for (const glob of globsFor(allSelected ? [] : selected.map((it) => refs.get(it)!))) {
       if (cancel.signal.aborted) break;
       const sink = new ResultSink(run, items, o.tree);
-      const r = await runCovered(o, host.route, glob, { signal: cancel.signal, onLine: (l) => { run.appendOutput(`${l}\r\n`); sink.line(l); } });
+      const r = await runCovered(o, host.route, glob, { signal: cancel.signal, onLine: (l) => { appendKernelLine(run, l, o.tree); sink.line(l); } });
       sink.finish(selected.filter((it) => matches(glob, refs.get(it)!)), r.cancelled);
       if (!r.written && !r.cancelled) run.appendOutput('The coverage kernel did not exit normally: this run\'s counts were not written.\r\n');
     }

@@ -7,6 +7,13 @@ import * as vscode from 'vscode';
 import { KtapParser, KtapResult } from '../kunit/ktap';
 import { KunitOptions, buildArgs, execArgs, globsFor, kunitKernel, listArgs, parseTestList, runKunitPy } from '../kunit/run';
 import { KunitItems, KunitRef, refs } from './kunitItems';
+import { printedPosition } from '../stacktrace/decodeTrace';
+
+/** A line of the kernel's output in the test output; one that prints a source position links to it. */
+export function appendKernelLine(run: vscode.TestRun, line: string, tree: string): void {
+  const at = printedPosition(line, tree);
+  run.appendOutput(`${line}\r\n`, at && new vscode.Location(vscode.Uri.file(at.file), new vscode.Position(at.line - 1, 0)));
+}
 
 /** The selected items' leaves (cases, or suites without cases), minus the excluded. */
 export function selectionOf(ctrl: vscode.TestController, req: vscode.TestRunRequest): vscode.TestItem[] {
@@ -106,7 +113,7 @@ export async function runKunit(ctrl: vscode.TestController, items: KunitItems, f
       if (cancel.signal.aborted) break;
       const sink = new ResultSink(run, items, o.tree);
       const umid = `kunit-${process.pid}-${Date.now()}`;
-      const r = await runKunitPy(o.tree, execArgs(o, glob, umid), { umid, signal: cancel.signal, onLine: (l) => { run.appendOutput(`${l}\r\n`); sink.line(l); } });
+      const r = await runKunitPy(o.tree, execArgs(o, glob, umid), { umid, signal: cancel.signal, onLine: (l) => { appendKernelLine(run, l, o.tree); sink.line(l); } });
       sink.finish(selected.filter((it) => matches(glob, refs.get(it)!)), r.cancelled);
     }
   } finally {
@@ -136,7 +143,7 @@ export async function debugKunit(ctrl: vscode.TestController, items: KunitItems,
           if (m.type !== 'event' || m.event !== 'output' || m.body?.category !== 'stdout') return;
           const lines = (partial + (m.body.output ?? '')).split('\n');
           partial = lines.pop() ?? '';
-          for (const l of lines) { run.appendOutput(`${l}\r\n`); sink.line(l); }
+          for (const l of lines) { appendKernelLine(run, l, o.tree); sink.line(l); }
         },
       }),
     });

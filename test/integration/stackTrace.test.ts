@@ -5,6 +5,7 @@
 // `info line`; the standalone decoder (no session) agrees; a frame in a loaded module resolves
 // to the module's source at its load address; a trace from another build is refused, both named.
 import { test, before, after } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -77,7 +78,9 @@ function assertLikeAddr2line(kernel: string, frames: TraceFrame[], entries: Deco
   }
 }
 
-test('a WARN\'s trace: every frame as addr2line -i and gdb give it, through the session and with no session; another build refused', () => withSession('trace-warn', async (dc, umid, out) => {
+test('a WARN\'s trace: every frame as addr2line -i and gdb give it, through the session and with no session, and linked in the Debug Console; another build refused', () => withSession('trace-warn', async (dc, umid, out) => {
+  const linked: DebugProtocol.OutputEvent[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.source) linked.push(e); });
   const stopped = nextStop(dc);
   await launch(dc, testKernel(), { rootfs: pool.make(`${provoke('WARNING')}\necho AFTER-WARN\ncat /proc/cmdline\npoweroff -f`), umid }, async () => {
     await dc.setExceptionBreakpointsRequest({ filters: [] });
@@ -94,6 +97,16 @@ test('a WARN\'s trace: every frame as addr2line -i and gdb give it, through the 
   assertLikeAddr2line(testKernel(), frames, r.entries, 'WARN (session)');
   const warn = r.entries[frames.findIndex((f) => f.func === 'lkdtm_WARNING')];
   assert.match(warn.frames[0].file!, /drivers\/misc\/lkdtm\/bugs\.c$/);
+
+  // The Debug Console: each frame line of the console's trace came with its source line beside it.
+  const frameLines = text.split('\n').filter((l) => parseTrace(l).links.some((k) => k.frame));
+  for (const [i, f] of frames.entries()) {
+    const e = r.entries[i];
+    const line = frameLines.find((l) => l.includes(f.addr ? `[<${f.addr}>]` : `${f.func}+0x${f.off!.toString(16)}`))!;
+    const ev = linked.find((x) => x.body.output.trim() === line.trim());
+    assert.ok(ev, `the Debug Console line "${line.trim()}" has a source: ${JSON.stringify(linked.slice(0, 3).map((x) => x.body))}`);
+    assert.deepStrictEqual([ev.body.source?.path, ev.body.line], [e.frames[0].file, e.frames[0].line], line);
+  }
 
   // No session: our own gdb on the same kernel, and the document "Decode Stack Trace" shows.
   const standalone = new StandaloneDecoder(testKernel(), { indexCacheDir: path.join(cacheDir(), 'gdb-index') });
@@ -165,5 +178,17 @@ test('a frame in a loaded module resolves to the module\'s source at its load ad
   for (const e of r.entries) {
     assert.deepStrictEqual([e.frames[0]?.func, e.frames[0]?.file, e.frames[0]?.line], ['ukd_hello_init', source, top.line], JSON.stringify(e));
     assert.match(e.objfile ?? '', /\/ukd_hello[^/]*\.ko$/, 'the module\'s symbols (a copy of the .ko where the adapter rewrote it)');
+  }
+
+  // No session: the .ko found through its build directory's modules.order; the frame as a trace
+  // prints it (address and `func+off [module]`) lands by its function, the address being the guest's.
+  const standalone = new StandaloneDecoder(testKernel(), { indexCacheDir: path.join(cacheDir(), 'gdb-index'), moduleDirs: [moduleDir] });
+  try {
+    const [e] = await standalone.decode([{ ...frames[1], addr: pc.toString(16) }]);
+    assert.deepStrictEqual([e.frames[0]?.func, e.frames[0]?.file, e.frames[0]?.line], ['ukd_hello_init', source, top.line], JSON.stringify(e));
+    const [missing] = await standalone.decode([{ func: 'nosuch_init', off: 4, size: 0x40, module: 'nosuch' }]);
+    assert.match(missing.error ?? '', /no function nosuch_init in the debug info \(module nosuch not loaded\)/);
+  } finally {
+    standalone.dispose();
   }
 }));

@@ -1,9 +1,15 @@
-// Kernel traces as links: UML's `[<ADDR>] ? func+0x../0x..`, x86's ORC frames with modules,
+// Kernel traces as links (and what gdb is asked, the Debug Console's order): UML's `[<ADDR>] ? func+0x../0x..`, x86's ORC frames with modules,
 // RIP lines, UML's `ip 0x...`, WARNING/EXPECTATION positions, bare file:line; the kernel a trace
 // names, and a trace from another build told apart.
 import { test } from 'node:test';
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { linksInLine, parseTrace, otherBuild, frameText, identityIn } from '../../src/stacktrace/traceParse';
+import { printedPosition } from '../../src/stacktrace/decodeTrace';
+import { decodeArgument } from '../../src/stacktrace/decode';
+import { TraceOutput } from '../../src/debug/traceOutput';
 
 const UML_WARN = `------------[ cut here ]------------
 WARNING: CPU: 0 PID: 1 at drivers/misc/lkdtm/bugs.c:85 lkdtm_WARNING+0x37/0x3a
@@ -58,4 +64,33 @@ test('the kernel a trace names: banner first, then the taint line; another build
   assert.strictEqual(otherBuild(parseTrace('CPU: 0 PID: 1 Comm: init Not tainted 6.1.192 #7').kernel, banner), 'Linux 6.1.192 #7');
   assert.match(otherBuild(parseTrace(banner.replace('22:18:19', '23:00:00')).kernel, banner)!, /23:00:00/, 'a banner with another build time');
   assert.strictEqual(otherBuild(undefined, banner), undefined, 'a trace that names no kernel is not refused');
+});
+
+test('a printed source position found in the tree (KUnit output links); what gdb is asked for each frame', () => {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'trace-tree-'));
+  try {
+    fs.mkdirSync(path.join(tree, 'lib'));
+    fs.writeFileSync(path.join(tree, 'lib', 'list-test.c'), '\n');
+    assert.deepStrictEqual(printedPosition('    # list_test_list_add: EXPECTATION FAILED at lib/list-test.c:33', tree), { file: path.join(tree, 'lib', 'list-test.c'), line: 33 });
+    assert.strictEqual(printedPosition('    # EXPECTATION FAILED at lib/nosuch.c:3', tree), undefined, 'not a file of the tree');
+    assert.strictEqual(printedPosition('ok 1 list_test_list_init', tree), undefined);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+  assert.deepStrictEqual(JSON.parse(decodeArgument([{ addr: '6001fd3e', func: 'f', off: 1, size: 2, module: 'm' }, { func: 'g', off: 3 }])), [
+    { addr: '0x6001fd3e', func: 'f', off: 1, size: 2, module: 'm' }, { addr: null, func: 'g', off: 3, size: 0, module: null }]);
+});
+
+test('the Debug Console: output keeps its order; a trace line goes alone, after the text before it, with its source when decoded', async () => {
+  const sent: Array<[string, string, unknown]> = [];
+  const out = new TraceOutput((t, c, w) => sent.push([t, c, w]), () => undefined);
+  out.push('boot\n', 'stdout');
+  assert.deepStrictEqual(sent, [['boot\n', 'stdout', undefined]], 'no trace: sent at once');
+  out.push('Call Trace:\n [<6001fd3e>] new_thread_handler+0xae/0xb0\nafter\n', 'stdout');
+  out.push('a note\n', 'console');
+  assert.strictEqual(sent.length, 1, 'behind the trace: waits for it');
+  await out.flush();
+  assert.deepStrictEqual(sent.map(([t, c]) => [t, c]), [['boot\n', 'stdout'], ['Call Trace:\n', 'stdout'], [' [<6001fd3e>] new_thread_handler+0xae/0xb0\n', 'stdout'], ['after\n', 'stdout'], ['a note\n', 'console']]);
+  out.push('later\n', 'stdout');
+  assert.deepStrictEqual(sent[sent.length - 1], ['later\n', 'stdout', undefined], 'nothing waits: at once again');
 });
