@@ -22,6 +22,7 @@ import * as walkthrough from './walkthrough.mjs';
 import * as loop from './loop.mjs';
 import * as qemu from './qemu.mjs';
 import * as trace from './trace.mjs';
+import * as reproducer from './reproducer.mjs';
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 let passed = 0;
@@ -36,7 +37,7 @@ process.on('exit', () => {
   console.log(`${passed} passed, ${failed + (running ? 1 : 0)} failed`);
 });
 
-const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, snapshot, kunit, kconfig, walkthrough, loop, qemu, trace];
+const ALL = [exthost, vsix, f5, sidebar, rootfs, xsavefix, indexwarm, lowlevel, snapshot, kunit, kconfig, walkthrough, loop, qemu, trace, reproducer];
 const wanted = process.argv.slice(2);
 const tests = wanted.length ? ALL.filter((t) => wanted.includes(t.name)) : ALL;
 if (wanted.length && tests.length !== wanted.length) {
