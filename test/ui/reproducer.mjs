@@ -64,10 +64,14 @@ export async function run(s, ctx) {
       return r.some((x) => /^Stack Frame panic\b/.test(x)) && r;
     }, 120000, 500).catch(async (e) => { throw new Error(`${e.message}; call stack: ${JSON.stringify(await s.texts(s.paneRows('Call Stack')))}; notifications: ${JSON.stringify(await s.notifications())}`); });
     s.log(`call stack: ${JSON.stringify(rows.slice(0, 12))}`);
-    // VS Code shows the stopped thread's top frame first: the rest on "Load More Stack Frames".
+    // VS Code shows the stopped thread's top frame first, the rest on "Load More Stack Frames"
+    // (or by itself a moment later: the row may go while we reach for it).
     const more = page.locator(`${s.paneRows('Call Stack')}:has-text("Load More Stack Frames")`).first();
-    if (await more.count()) await more.click();
-    await waitUntil('sysrq_handle_crash under the reproducer\'s thread', async () => (await s.texts(s.paneRows('Call Stack'))).some((x) => /^Stack Frame sysrq_handle_crash\b/.test(x)), 20000, 250)
+    await waitUntil('sysrq_handle_crash under the reproducer\'s thread', async () => {
+      if ((await s.texts(s.paneRows('Call Stack'))).some((x) => /^Stack Frame sysrq_handle_crash\b/.test(x))) return true;
+      if (await more.count()) await more.click({ timeout: 2000 }).catch(() => {});
+      return false;
+    }, 20000, 250)
       .catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify((await s.texts(s.paneRows('Call Stack'))).slice(0, 30))}`); });
     if (!rows.some((x) => /^Thread \[\d+\] crash \(running\) Paused on exception/.test(x))) throw new Error(`the reproducer's task is not the stopped thread: ${JSON.stringify(rows.slice(0, 5))}`);
     await s.shot('stopped-at-crash');
